@@ -1,0 +1,20 @@
+// Vigil: one executable, two faces. A known subcommand runs the CLI over the core with no GUI
+// libraries touched; anything else opens the console.
+#include "cli/cli.h"
+#include "ui/console.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+
+int main(int argc, char** argv)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Vigil"));
+    QCoreApplication::setApplicationName(QStringLiteral("vigil"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
+    if (argc > 1 && vigil::cli::isSubcommand(QString::fromLocal8Bit(argv[1]))) {
+        QCoreApplication app(argc, argv);
+        return vigil::cli::run(QCoreApplication::arguments().mid(1));
+    }
+    QApplication app(argc, argv);
+    return vigil::ui::runConsole(QCoreApplication::arguments().mid(1));
+}

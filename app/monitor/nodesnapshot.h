@@ -1,0 +1,83 @@
+#pragma once
+
+#include "connect/diagnosis.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <cmath>
+#include <limits>
+
+namespace vigil {
+
+enum class NodeKind { Postgres, PgBouncer, Redis, Sentinel };
+// Discovered by polling; a failover changes it and the UI follows.
+enum class NodeRole { Unknown, Primary, Replica, Master, Sentinel, PgBouncer };
+
+QString kindName(NodeKind kind);
+QString roleName(NodeRole role);
+
+// A missing extension or privilege: a state to show with the SQL that fixes it.
+struct Finding {
+    QString message;
+    QString fixSql;
+    bool operator==(const Finding&) const = default;
+};
+
+inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+inline bool hasValue(double v) { return !std::isnan(v); }
+
+// One poll of one server, immutable once emitted by its NodeWorker. Figures that do not apply to
+// the node's kind, or that need two samples, are NaN / -1.
+struct NodeSnapshot {
+    QString node;
+    NodeKind kind = NodeKind::Postgres;
+    QString address;
+    quint64 generation = 0; // ClusterMonitor drops snapshots from a previous connection
+    quint64 sequence = 0;
+
+    bool reachable = false;
+    NodeRole role = NodeRole::Unknown;
+    QString version;
+    qint64 uptimeSec = -1;
+    QDateTime sampledAt;
+    QDateTime downSince; // invalid while reachable
+    QString lastError;
+    Diagnosis diagnosis;
+    double rttMs = kNoValue;
+
+    // PostgreSQL
+    double tps = kNoValue; // commits + rollbacks per second, all databases
+    int connections = -1; // client backends
+    int maxConnections = -1;
+    double cacheHitPct = kNoValue; // shared buffers, over the last interval
+    int replicasStreaming = -1; // primary: streaming walsenders
+    int replicasTotal = -1;
+    QString receiverStatus; // replica: pg_stat_wal_receiver.status
+    double replayLagSec = kNoValue; // replica: now() - last replayed commit
+    double replayLagBytes = kNoValue; // replica: received minus replayed
+    QList<Finding> findings;
+
+    // Redis / Sentinel
+    double opsPerSec = kNoValue;
+    qint64 usedMemory = -1;
+    qint64 maxMemory = -1;
+    int clients = -1;
+    QString masterLink; // replica: master_link_status
+    QString masterAddress; // Redis replica: its master; Sentinel: the master it names
+    int redisReplicas = -1; // master: connected_slaves
+    bool quorumOk = false; // Sentinel: CKQUORUM
+    int sentinelsKnown = -1; // Sentinel: including itself
+
+    // pgbouncer
+    int clientsWaiting = -1;
+    int serverConnections = -1;
+
+    // A one-line summary of the replication state for tables and tooltips.
+    QString replicationText() const;
+};
+
+} // namespace vigil
+
+Q_DECLARE_METATYPE(vigil::NodeSnapshot)

@@ -1,0 +1,195 @@
+#include "mainwindow.h"
+
+#include "models/nodetablemodel.h"
+#include "monitor/clustermonitor.h"
+#include "overviewpage.h"
+#include "placeholderpage.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QLabel>
+#include <QShortcut>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+
+namespace vigil::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_monitor(new ClusterMonitor(this))
+    , m_nodes(new NodeTableModel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_profiles(new QComboBox(this))
+    , m_health(new QLabel(this))
+    , m_activity(new QLabel(this))
+{
+    setWindowTitle(tr("Vigil — PostgreSQL and Redis operations console"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/vigil.svg")));
+    resize(1280, 800);
+
+    auto* toolbar = addToolBar(tr("Connection"));
+    toolbar->setObjectName(QStringLiteral("connectionToolbar"));
+    toolbar->setMovable(false);
+    toolbar->addWidget(new QLabel(tr("Profile: "), this));
+    m_profiles->setMinimumContentsLength(18);
+    m_profiles->setToolTip(tr("The cluster to watch: a saved profile or the local sandbox"));
+    toolbar->addWidget(m_profiles);
+    m_connect = toolbar->addAction(tr("Connect"));
+    m_connect->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_connect->setToolTip(tr("Start monitoring the selected profile (Ctrl+Enter)"));
+    m_disconnect = toolbar->addAction(tr("Disconnect"));
+    m_disconnect->setToolTip(tr("Stop monitoring; no connection stays open"));
+    m_disconnect->setEnabled(false);
+    toolbar->addSeparator();
+    QAction* manage = toolbar->addAction(tr("Profiles…"));
+    manage->setToolTip(tr("Add, edit, test, import or export connection profiles"));
+
+    connect(m_connect, &QAction::triggered, this, [this] {
+        if (!m_profiles->currentText().isEmpty())
+            Q_EMIT connectRequested(m_profiles->currentText());
+    });
+    connect(m_disconnect, &QAction::triggered, this, &MainWindow::disconnectFromCluster);
+    connect(manage, &QAction::triggered, this, &MainWindow::manageProfilesRequested);
+
+    m_overview = new OverviewPage(m_monitor, m_nodes, this);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    addPlaceholderTabs();
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+
+    // Ctrl+Tab / Ctrl+Shift+Tab cycle through the tabs from anywhere in the window.
+    auto* next = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Tab), this);
+    next->setContext(Qt::WindowShortcut);
+    connect(next, &QShortcut::activated, this,
+        [this] { m_tabs->setCurrentIndex((m_tabs->currentIndex() + 1) % m_tabs->count()); });
+    auto* prev = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), this);
+    prev->setContext(Qt::WindowShortcut);
+    connect(prev, &QShortcut::activated, this,
+        [this] { m_tabs->setCurrentIndex((m_tabs->currentIndex() + m_tabs->count() - 1) % m_tabs->count()); });
+
+    statusBar()->addWidget(m_activity, 1);
+    statusBar()->addPermanentWidget(m_health);
+    m_health->setText(tr("not connected"));
+
+    connect(m_monitor, &ClusterMonitor::snapshotArrived, this, &MainWindow::onSnapshot);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPlaceholderTabs()
+{
+    const struct {
+        const char* title;
+        const char* body;
+    } tabs[] = {
+        { QT_TR_NOOP("Query patterns"),
+            QT_TR_NOOP("pg_stat_statements patterns with calls, mean/min/max/stddev time, rows, cache hit % and "
+                       "per-second rates between polls, typed by the real PostgreSQL parser.") },
+        { QT_TR_NOOP("Slow queries"),
+            QT_TR_NOOP("running statements over the slow threshold (default 1000 ms) with cancel and terminate, "
+                       "slow patterns, and a persisted history with frequencies.") },
+        { QT_TR_NOOP("Indexes"),
+            QT_TR_NOOP("index recommendations validated by HypoPG what-if plans, unused and duplicate indexes, and "
+                       "one-click CREATE INDEX CONCURRENTLY with live progress and cleanup.") },
+        { QT_TR_NOOP("Pool"),
+            QT_TR_NOOP("server connections by state and wait, max_connections utilisation, pgbouncer pools and "
+                       "tuning advice.") },
+        { QT_TR_NOOP("Replication"),
+            QT_TR_NOOP("streaming replica lag in bytes and time, Redis replicas, Sentinel state and events, lag "
+                       "charts and a live topology picture.") },
+        { QT_TR_NOOP("Drills"),
+            QT_TR_NOOP("step-by-step PostgreSQL promotion and Redis Sentinel failover drills with measured RTO and "
+                       "RPO.") },
+        { QT_TR_NOOP("Load tests"),
+            QT_TR_NOOP("the team's load scenarios with live RPS, p50/p95/p99/max latency, error rate, saved runs "
+                       "and reports.") },
+    };
+    for (const auto& t : tabs)
+        m_tabs->addTab(new PlaceholderPage(tr(t.title), tr(t.body), this), tr(t.title));
+}
+
+void MainWindow::setProfileNames(const QStringList& names, const QString& current)
+{
+    const QSignalBlocker block(m_profiles);
+    m_profiles->clear();
+    m_profiles->addItems(names);
+    if (!current.isEmpty())
+        m_profiles->setCurrentText(current);
+}
+
+void MainWindow::connectTo(const Profile& profile, const QHash<QString, QString>& passwords, int periodMs)
+{
+    m_nodes->clear();
+    m_monitor->start(profile, passwords, periodMs);
+    QList<NodeKind> kinds;
+    for (const NodeSpec& s : ClusterMonitor::specsFor(profile, {}, periodMs))
+        kinds << s.kind;
+    m_nodes->setNodes(m_monitor->nodeNames(), kinds);
+    if (m_profiles->findText(profile.name) < 0)
+        m_profiles->addItem(profile.name);
+    m_profiles->setCurrentText(profile.name);
+    m_connect->setEnabled(false);
+    m_disconnect->setEnabled(true);
+    m_profiles->setEnabled(false);
+    setWindowTitle(tr("Vigil — %1").arg(profile.name));
+    updateStatusBar();
+}
+
+void MainWindow::disconnectFromCluster()
+{
+    m_monitor->stop();
+    m_nodes->clear();
+    m_overview->refresh();
+    m_connect->setEnabled(true);
+    m_disconnect->setEnabled(false);
+    m_profiles->setEnabled(true);
+    setWindowTitle(tr("Vigil — PostgreSQL and Redis operations console"));
+    m_health->setText(tr("not connected"));
+}
+
+void MainWindow::showActivity(const QString& text)
+{
+    m_activity->setText(text);
+}
+
+void MainWindow::onSnapshot(const NodeSnapshot& snapshot)
+{
+    m_nodes->applySnapshot(snapshot);
+    // Snapshots of one poll round arrive together; redraw banner, chart and status once.
+    if (m_refreshQueued)
+        return;
+    m_refreshQueued = true;
+    QTimer::singleShot(50, this, [this] {
+        m_refreshQueued = false;
+        m_overview->refresh();
+        updateStatusBar();
+    });
+}
+
+void MainWindow::updateStatusBar()
+{
+    QStringList parts;
+    int down = 0;
+    for (const QString& node : m_monitor->nodeNames()) {
+        const auto s = m_monitor->latest(node);
+        QString color = QStringLiteral("#999999");
+        if (s)
+            color = s->reachable ? QStringLiteral("#2e9e5b") : QStringLiteral("#d03b3b");
+        down += s && !s->reachable;
+        parts << QStringLiteral("<span style='color:%1'>●</span> %2").arg(color, node.toHtmlEscaped());
+    }
+    m_health->setText(parts.join(QStringLiteral("&nbsp;&nbsp;")));
+    m_health->setToolTip(down ? tr("%n node(s) down", nullptr, down) : tr("all nodes up"));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    Q_EMIT closing();
+    m_monitor->stop();
+    event->accept();
+}
+
+} // namespace vigil::ui

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QWidget>
+
+class QTableView;
+class QLineEdit;
+class QChartView;
+class QChart;
+class QLineSeries;
+class QValueAxis;
+class QDateTimeAxis;
+
+namespace vigil {
+class ClusterMonitor;
+class NodeTableModel;
+struct NodeSnapshot;
+} // namespace vigil
+
+namespace vigil::ui {
+
+class Banner;
+class TableProxy;
+
+// Every node of the profile with its live figures, the banner for down nodes and missing
+// extensions or privileges, and a chart of transaction / command rates over time.
+class OverviewPage : public QWidget {
+    Q_OBJECT
+public:
+    OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidget* parent = nullptr);
+
+    QTableView* table() const { return m_table; }
+    Banner* banner() const { return m_banner; }
+    QChart* chart() const { return m_chart; }
+
+    // Rebuild banner and chart from the monitor's latest state (called once per poll round).
+    void refresh();
+
+private:
+    void updateChart();
+
+    ClusterMonitor* m_monitor;
+    NodeTableModel* m_model;
+    Banner* m_banner;
+    QLineEdit* m_filter;
+    QTableView* m_table;
+    TableProxy* m_proxy;
+    QChart* m_chart;
+    QChartView* m_chartView;
+    QDateTimeAxis* m_timeAxis;
+    QValueAxis* m_valueAxis;
+};
+
+} // namespace vigil::ui
