@@ -2,6 +2,7 @@
 
 #include "mainwindow.h"
 #include "monitor/clustermonitor.h"
+#include "monitor/insightmonitor.h"
 #include "connect/profilestore.h"
 #include "overviewpage.h"
 #include "profileconnector.h"
@@ -161,6 +162,7 @@ int runConsole(const QStringList& args)
         });
     }
     const int rc = QApplication::exec();
+    window.insight()->shutdown();
     window.monitor()->shutdown();
     if (session)
         session->stop();

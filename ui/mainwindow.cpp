@@ -1,9 +1,17 @@
 #include "mainwindow.h"
 
+#include "cachepage.h"
 #include "models/nodetablemodel.h"
+#include "models/querypatternmodel.h"
 #include "monitor/clustermonitor.h"
+#include "monitor/insightmonitor.h"
 #include "overviewpage.h"
 #include "placeholderpage.h"
+#include "querypatternspage.h"
+#include "slowqueriespage.h"
+#include "store/auditlog.h"
+#include "store/localstore.h"
+#include "store/slowhistory.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -17,10 +25,15 @@
 
 namespace vigil::ui {
 
-MainWindow::MainWindow(QWidget* parent)
+MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     : QMainWindow(parent)
+    , m_store(std::make_unique<store::LocalStore>(storePath.isEmpty() ? store::LocalStore::defaultPath() : storePath))
+    , m_history(std::make_unique<store::SlowHistory>(m_store.get()))
+    , m_audit(std::make_unique<store::AuditLog>(m_store.get()))
     , m_monitor(new ClusterMonitor(this))
+    , m_insight(new InsightMonitor(m_monitor, this))
     , m_nodes(new NodeTableModel(this))
+    , m_patterns(new QueryPatternModel(this))
     , m_tabs(new QTabWidget(this))
     , m_profiles(new QComboBox(this))
     , m_health(new QLabel(this))
@@ -54,8 +67,15 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_disconnect, &QAction::triggered, this, &MainWindow::disconnectFromCluster);
     connect(manage, &QAction::triggered, this, &MainWindow::manageProfilesRequested);
 
+    m_insight->setHistory(m_history.get());
     m_overview = new OverviewPage(m_monitor, m_nodes, this);
     m_tabs->addTab(m_overview, tr("Overview"));
+    m_patternsPage = new QueryPatternsPage(m_insight, m_patterns, this);
+    m_tabs->addTab(m_patternsPage, tr("Query patterns"));
+    m_slowPage = new SlowQueriesPage(m_insight, m_patterns, m_audit.get(), this);
+    m_tabs->addTab(m_slowPage, tr("Slow queries"));
+    m_cachePage = new CachePage(m_insight, m_monitor, this);
+    m_tabs->addTab(m_cachePage, tr("Cache"));
     addPlaceholderTabs();
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
@@ -85,12 +105,6 @@ void MainWindow::addPlaceholderTabs()
         const char* title;
         const char* body;
     } tabs[] = {
-        { QT_TR_NOOP("Query patterns"),
-            QT_TR_NOOP("pg_stat_statements patterns with calls, mean/min/max/stddev time, rows, cache hit % and "
-                       "per-second rates between polls, typed by the real PostgreSQL parser.") },
-        { QT_TR_NOOP("Slow queries"),
-            QT_TR_NOOP("running statements over the slow threshold (default 1000 ms) with cancel and terminate, "
-                       "slow patterns, and a persisted history with frequencies.") },
         { QT_TR_NOOP("Indexes"),
             QT_TR_NOOP("index recommendations validated by HypoPG what-if plans, unused and duplicate indexes, and "
                        "one-click CREATE INDEX CONCURRENTLY with live progress and cleanup.") },
@@ -123,6 +137,8 @@ void MainWindow::setProfileNames(const QStringList& names, const QString& curren
 void MainWindow::connectTo(const Profile& profile, const QHash<QString, QString>& passwords, int periodMs)
 {
     m_nodes->clear();
+    m_patterns->clear();
+    m_insight->setPasswords(passwords);
     m_monitor->start(profile, passwords, periodMs);
     QList<NodeKind> kinds;
     for (const NodeSpec& s : ClusterMonitor::specsFor(profile, {}, periodMs))
@@ -142,6 +158,7 @@ void MainWindow::disconnectFromCluster()
 {
     m_monitor->stop();
     m_nodes->clear();
+    m_patterns->clear();
     m_overview->refresh();
     m_connect->setEnabled(true);
     m_disconnect->setEnabled(false);

@@ -10,27 +10,46 @@ class QLabel;
 class QTabWidget;
 class QAction;
 
+#include <memory>
+
 namespace vigil {
 class ClusterMonitor;
+class InsightMonitor;
 class NodeTableModel;
+class QueryPatternModel;
 struct NodeSnapshot;
+namespace store {
+    class AuditLog;
+    class LocalStore;
+    class SlowHistory;
+}
 } // namespace vigil
 
 namespace vigil::ui {
 
+class CachePage;
 class OverviewPage;
+class QueryPatternsPage;
+class SlowQueriesPage;
 
 // The shell: profile picker, connect / disconnect, one page per tab, node health in the status
 // bar. Pages own their widgets; this class only wires them to the monitor.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // The local store (slow-query history, audit log) lives at `storePath`; empty: the default.
+    explicit MainWindow(QWidget* parent = nullptr, const QString& storePath = {});
     ~MainWindow() override;
 
     ClusterMonitor* monitor() const { return m_monitor; }
     NodeTableModel* nodeModel() const { return m_nodes; }
     OverviewPage* overview() const { return m_overview; }
+    InsightMonitor* insight() const { return m_insight; }
+    QueryPatternsPage* queryPatterns() const { return m_patternsPage; }
+    SlowQueriesPage* slowQueries() const { return m_slowPage; }
+    CachePage* cache() const { return m_cachePage; }
+    store::LocalStore* store() const { return m_store.get(); }
+    store::AuditLog* auditLog() const { return m_audit.get(); }
     QTabWidget* tabs() const { return m_tabs; }
 
     // Lists the profiles in the picker; `current` is selected.
@@ -55,8 +74,16 @@ private:
     void updateStatusBar();
     void addPlaceholderTabs();
 
+    std::unique_ptr<store::LocalStore> m_store;
+    std::unique_ptr<store::SlowHistory> m_history;
+    std::unique_ptr<store::AuditLog> m_audit;
     ClusterMonitor* m_monitor;
+    InsightMonitor* m_insight;
     NodeTableModel* m_nodes;
+    QueryPatternModel* m_patterns;
+    QueryPatternsPage* m_patternsPage;
+    SlowQueriesPage* m_slowPage;
+    CachePage* m_cachePage;
     QTabWidget* m_tabs;
     OverviewPage* m_overview;
     QComboBox* m_profiles;

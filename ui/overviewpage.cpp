@@ -4,26 +4,17 @@
 #include "monitor/clustermonitor.h"
 #include "models/nodetablemodel.h"
 #include "tablesetup.h"
+#include "timechart.h"
 
-#include <QChart>
-#include <QChartView>
-#include <QDateTime>
-#include <QDateTimeAxis>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLineSeries>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
-#include <QValueAxis>
 #include <QVBoxLayout>
 
 namespace vigil::ui {
-
-namespace {
-    constexpr int kChartWindowSec = 300;
-}
 
 OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidget* parent)
     : QWidget(parent)
@@ -32,10 +23,8 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     , m_banner(new Banner(this))
     , m_filter(new QLineEdit(this))
     , m_table(new QTableView(this))
-    , m_chart(new QChart)
-    , m_chartView(new QChartView(m_chart, this))
-    , m_timeAxis(new QDateTimeAxis)
-    , m_valueAxis(new QValueAxis)
+    , m_rates(new TimeChart(tr("Transactions per second (PostgreSQL, pgbouncer) and commands per second (Redis)"),
+          tr("per second"), this))
 {
     m_proxy = setupTable(m_table, model, m_filter);
     m_table->sortByColumn(-1, Qt::AscendingOrder); // profile order until the operator sorts
@@ -44,17 +33,8 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     auto* find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, m_filter, [this] { m_filter->setFocus(); });
 
-    m_chart->setTitle(tr("Transactions per second (PostgreSQL, pgbouncer) and commands per second (Redis), last 5 min"));
-    m_chart->legend()->setAlignment(Qt::AlignRight);
-    m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
-    m_timeAxis->setTickCount(6);
-    m_valueAxis->setLabelFormat(QStringLiteral("%.0f"));
-    m_valueAxis->setTitleText(tr("per second"));
-    m_chart->addAxis(m_timeAxis, Qt::AlignBottom);
-    m_chart->addAxis(m_valueAxis, Qt::AlignLeft);
-    m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(220);
-    m_chartView->setToolTip(tr("Counter deltas divided by the measured time between polls, per node"));
+    m_rates->setMinimumHeight(220);
+    m_rates->setToolTip(tr("Counter deltas divided by the measured time between polls, per node"));
 
     auto* top = new QWidget(this);
     auto* topLayout = new QVBoxLayout(top);
@@ -63,7 +43,7 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     topLayout->addWidget(m_table);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
-    split->addWidget(m_chartView);
+    split->addWidget(m_rates);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
 
@@ -86,41 +66,21 @@ void OverviewPage::refresh()
         updateChart();
 }
 
+QChart* OverviewPage::chart() const
+{
+    return m_rates->chart();
+}
+
 void OverviewPage::updateChart()
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    double maxY = 1;
-    QStringList wanted;
+    QList<std::pair<QString, QList<QPointF>>> series;
     for (const NodeSnapshot& s : m_monitor->latestAll()) {
-        const Metric metric = s.kind == NodeKind::Redis ? Metric::OpsPerSec : Metric::Tps;
         if (s.kind == NodeKind::Sentinel)
             continue;
-        wanted << s.node;
-        QLineSeries* series = nullptr;
-        for (QAbstractSeries* a : m_chart->series())
-            if (a->name() == s.node)
-                series = static_cast<QLineSeries*>(a);
-        if (!series) {
-            series = new QLineSeries;
-            series->setName(s.node);
-            m_chart->addSeries(series);
-            series->attachAxis(m_timeAxis);
-            series->attachAxis(m_valueAxis);
-        }
-        QList<QPointF> points;
-        if (const TimeSeries* ts = m_monitor->series(s.node, metric))
-            for (const QPointF& p : ts->points())
-                if (p.x() >= double(now - kChartWindowSec * 1000)) {
-                    points.append(p);
-                    maxY = std::max(maxY, p.y());
-                }
-        series->replace(points);
+        const TimeSeries* ts = m_monitor->series(s.node, s.kind == NodeKind::Redis ? Metric::OpsPerSec : Metric::Tps);
+        series.append({ s.node, ts ? ts->points() : QList<QPointF>() });
     }
-    for (QAbstractSeries* a : m_chart->series())
-        if (!wanted.contains(a->name()))
-            m_chart->removeSeries(a), delete a;
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(now - kChartWindowSec * 1000), QDateTime::fromMSecsSinceEpoch(now));
-    m_valueAxis->setRange(0, maxY * 1.1);
+    m_rates->setSeries(series);
 }
 
 } // namespace vigil::ui

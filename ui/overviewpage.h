@@ -4,11 +4,7 @@
 
 class QTableView;
 class QLineEdit;
-class QChartView;
 class QChart;
-class QLineSeries;
-class QValueAxis;
-class QDateTimeAxis;
 
 namespace vigil {
 class ClusterMonitor;
@@ -20,6 +16,7 @@ namespace vigil::ui {
 
 class Banner;
 class TableProxy;
+class TimeChart;
 
 // Every node of the profile with its live figures, the banner for down nodes and missing
 // extensions or privileges, and a chart of transaction / command rates over time.
@@ -30,7 +27,7 @@ public:
 
     QTableView* table() const { return m_table; }
     Banner* banner() const { return m_banner; }
-    QChart* chart() const { return m_chart; }
+    QChart* chart() const;
 
     // Rebuild banner and chart from the monitor's latest state (called once per poll round).
     void refresh();
@@ -44,10 +41,7 @@ private:
     QLineEdit* m_filter;
     QTableView* m_table;
     TableProxy* m_proxy;
-    QChart* m_chart;
-    QChartView* m_chartView;
-    QDateTimeAxis* m_timeAxis;
-    QValueAxis* m_valueAxis;
+    TimeChart* m_rates;
 };
 
 } // namespace vigil::ui

@@ -79,6 +79,12 @@ TableProxy* setupTable(QTableView* view, QAbstractItemModel* model, QLineEdit* f
 {
     auto* proxy = new TableProxy(view);
     proxy->setSourceModel(model);
+    setupView(view, proxy, filter);
+    return proxy;
+}
+
+void setupView(QTableView* view, QSortFilterProxyModel* proxy, QLineEdit* filter)
+{
     view->setModel(proxy);
     view->setSortingEnabled(true);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -123,7 +129,6 @@ TableProxy* setupTable(QTableView* view, QAbstractItemModel* model, QLineEdit* f
     view->addAction(copy);
     view->addAction(exportCsv);
     view->setContextMenuPolicy(Qt::ActionsContextMenu);
-    return proxy;
 }
 
 } // namespace vigil::ui

@@ -21,6 +21,10 @@ public:
 // Export CSV…. Returns the proxy (owned by the view).
 TableProxy* setupTable(QTableView* view, QAbstractItemModel* model, QLineEdit* filter = nullptr);
 
+// The same behaviour over a proxy the caller made (for pages with their own filter logic); the
+// view shows `proxy` as it is.
+void setupView(QTableView* view, QSortFilterProxyModel* proxy, QLineEdit* filter = nullptr);
+
 // Visible rows and columns of a view as CSV (RFC 4180 quoting), header first.
 QString tableToCsv(const QTableView* view, bool selectedOnly);
 

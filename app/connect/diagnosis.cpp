@@ -4,11 +4,20 @@ namespace vigil {
 
 QString Diagnosis::toText() const
 {
+    // libpq's messages span lines and sometimes end in a question; keep one readable sentence each.
+    auto sentence = [](QString text) {
+        text = text.simplified();
+        if (!text.isEmpty() && !QStringLiteral(".?!").contains(text.back()))
+            text += QLatin1Char('.');
+        return text;
+    };
     QString out = what;
     if (!why.isEmpty())
-        out += QStringLiteral(": ") + why;
+        out += QStringLiteral(": ") + sentence(why);
+    else
+        out = sentence(out);
     if (!todo.isEmpty())
-        out += QStringLiteral(". ") + todo;
+        out += QLatin1Char(' ') + sentence(todo);
     return out;
 }
 

@@ -169,6 +169,7 @@ void ClusterMonitor::record(const NodeSnapshot& s)
     } else if (s.kind == NodeKind::Redis) {
         h[Metric::OpsPerSec].append(t, s.opsPerSec);
         h[Metric::UsedMemory].append(t, double(s.usedMemory));
+        h[Metric::KeyspaceHitPct].append(t, s.keyspaceHitPct);
         h[Metric::Connections].append(t, s.clients);
     } else if (s.kind == NodeKind::PgBouncer) {
         h[Metric::Tps].append(t, s.tps);

@@ -17,7 +17,7 @@ namespace vigil {
 class NodeWorker;
 
 // The figures kept over time per node (for charts and, later, alerts).
-enum class Metric { Tps, Connections, CacheHitPct, ReplayLagSec, ReplayLagBytes, OpsPerSec, UsedMemory, RttMs };
+enum class Metric { Tps, Connections, CacheHitPct, ReplayLagSec, ReplayLagBytes, OpsPerSec, UsedMemory, RttMs, KeyspaceHitPct };
 
 // Lives on the GUI thread. Starts one NodeWorker per server of a profile, keeps the latest
 // snapshot per node and a bounded history, and never blocks on the network: stop() returns at

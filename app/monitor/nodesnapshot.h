@@ -64,6 +64,10 @@ struct NodeSnapshot {
     qint64 usedMemory = -1;
     qint64 maxMemory = -1;
     int clients = -1;
+    double keyspaceHitPct = kNoValue; // GETs that found their key, over the last interval
+    qint64 keyspaceHits = -1, keyspaceMisses = -1; // lifetime counters
+    qint64 evictedKeys = -1, expiredKeys = -1; // lifetime counters
+    QString maxmemoryPolicy;
     QString masterLink; // replica: master_link_status
     QString masterAddress; // Redis replica: its master; Sentinel: the master it names
     int redisReplicas = -1; // master: connected_slaves

@@ -18,6 +18,7 @@ bool RedisPoller::connect(const std::atomic_bool& stop, QString* error)
         return false;
     }
     m_commands.reset();
+    m_prevHits = m_prevMisses = -1;
     return true;
 }
 
@@ -47,6 +48,18 @@ bool RedisPoller::poll(NodeSnapshot* s, QString* error)
 
     s->usedMemory = info.value(QStringLiteral("used_memory"), QStringLiteral("-1")).toLongLong();
     s->maxMemory = info.value(QStringLiteral("maxmemory"), QStringLiteral("-1")).toLongLong();
+    s->maxmemoryPolicy = info.value(QStringLiteral("maxmemory_policy"));
+    s->keyspaceHits = info.value(QStringLiteral("keyspace_hits"), QStringLiteral("-1")).toLongLong();
+    s->keyspaceMisses = info.value(QStringLiteral("keyspace_misses"), QStringLiteral("-1")).toLongLong();
+    s->evictedKeys = info.value(QStringLiteral("evicted_keys"), QStringLiteral("-1")).toLongLong();
+    s->expiredKeys = info.value(QStringLiteral("expired_keys"), QStringLiteral("-1")).toLongLong();
+    if (m_prevHits >= 0 && s->keyspaceHits >= m_prevHits && s->keyspaceMisses >= m_prevMisses) {
+        const qint64 dh = s->keyspaceHits - m_prevHits, dm = s->keyspaceMisses - m_prevMisses;
+        if (dh + dm > 0)
+            s->keyspaceHitPct = 100.0 * double(dh) / double(dh + dm);
+    }
+    m_prevHits = s->keyspaceHits;
+    m_prevMisses = s->keyspaceMisses;
     if (info.value(QStringLiteral("role")) == QLatin1String("master")) {
         s->role = NodeRole::Master;
         s->redisReplicas = info.value(QStringLiteral("connected_slaves")).toInt();

@@ -24,6 +24,7 @@ private:
 
     redis::Connection m_conn;
     CounterRate m_commands;
+    qint64 m_prevHits = -1, m_prevMisses = -1;
 };
 
 } // namespace vigil

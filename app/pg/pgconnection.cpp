@@ -52,6 +52,12 @@ bool Connection::open(const ConnectOptions& options, const std::atomic_bool* abo
         keys.push_back("password");
         values.push_back(password.constData());
     }
+    // Only the first dbname is expanded as a conninfo; a second one is a plain database name.
+    const QByteArray database = options.database.toUtf8();
+    if (!options.database.isEmpty()) {
+        keys.push_back("dbname");
+        values.push_back(database.constData());
+    }
     keys.push_back(nullptr);
     values.push_back(nullptr);
 

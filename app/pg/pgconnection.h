@@ -21,6 +21,8 @@ struct ConnectOptions {
     // Server-side statement_timeout; the client also gives up (and cancels) a little later.
     int statementTimeoutMs = 5000;
     QString applicationName = QStringLiteral("vigil");
+    // Connect to this database instead of the conninfo's (empty: as the conninfo says).
+    QString database;
     // pgbouncer's admin console accepts neither startup options nor SET; it gets only the
     // client-side deadline.
     bool pgbouncerAdmin = false;

@@ -7,12 +7,15 @@
 #include "ui/mainwindow.h"
 #include "ui/overviewpage.h"
 
+#include <QChart>
+
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QChart>
 #include <QLineSeries>
 #include <QTabWidget>
 #include <QTableView>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace vigil;
@@ -20,6 +23,11 @@ using namespace vigil;
 class TestMainWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // the local store goes to the test location
+    }
+
     void overviewShowsLiveSandbox()
     {
         ui::MainWindow w;
@@ -76,7 +84,7 @@ private Q_SLOTS:
         QCOMPARE(w.tabs()->currentIndex(), 1);
         QTest::keyClick(&w, Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(w.tabs()->currentIndex(), 0);
-        QCOMPARE(w.tabs()->count(), 8);
+        QCOMPARE(w.tabs()->count(), 9);
 
         w.disconnectFromCluster();
         QCOMPARE(model->rowCount(), 0);

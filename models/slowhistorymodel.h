@@ -1,0 +1,46 @@
+#pragma once
+
+#include "store/slowhistory.h"
+
+#include <QAbstractTableModel>
+
+namespace vigil {
+
+// The persisted slow-statement history (newest first) or its per-pattern frequency, read from
+// the local store. Small (the store keeps the last N rows), so a reload replaces it whole.
+class SlowHistoryModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { LastSeenColumn, DurationColumn, PidColumn, DatabaseColumn, UserColumn, ApplicationColumn,
+        WaitColumn, QueryColumn, ColumnCount };
+    enum Role { SortRole = Qt::UserRole };
+
+    explicit SlowHistoryModel(QObject* parent = nullptr);
+    void setRows(const QList<store::SlowSighting>& rows);
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<store::SlowSighting> m_rows;
+};
+
+class SlowFrequencyModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { CountColumn, MaxColumn, MeanColumn, LastSeenColumn, QueryColumn, ColumnCount };
+    enum Role { SortRole = Qt::UserRole };
+
+    explicit SlowFrequencyModel(QObject* parent = nullptr);
+    void setRows(const QList<store::SlowPattern>& rows);
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<store::SlowPattern> m_rows;
+};
+
+} // namespace vigil

@@ -1,0 +1,78 @@
+#include "timechart.h"
+
+#include <QChart>
+#include <QDateTime>
+#include <QLineSeries>
+#include <QValueAxis>
+
+namespace vigil::ui {
+
+TimeChart::TimeChart(const QString& title, const QString& unit, QWidget* parent)
+    : QChartView(new QChart, parent)
+    , m_x(new QValueAxis)
+    , m_y(new QValueAxis)
+{
+    chart()->setTitle(title);
+    chart()->legend()->setAlignment(Qt::AlignRight);
+    m_x->setLabelFormat(QStringLiteral("%.0f"));
+    m_x->setTitleText(tr("seconds, relative to now"));
+    m_y->setTitleText(unit);
+    chart()->addAxis(m_x, Qt::AlignBottom);
+    chart()->addAxis(m_y, Qt::AlignLeft);
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumHeight(180);
+}
+
+int TimeChart::seriesCount() const
+{
+    return int(chart()->series().size());
+}
+
+int TimeChart::pointCount(int series) const
+{
+    const auto all = chart()->series();
+    return series < all.size() ? int(static_cast<QLineSeries*>(all[series])->count()) : 0;
+}
+
+void TimeChart::setSeries(const QList<std::pair<QString, QList<QPointF>>>& series)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const double windowStart = double(now - qint64(m_windowSec) * 1000);
+    qint64 earliest = now;
+    double maxY = 0;
+    QStringList names;
+    for (const auto& [name, points] : series) {
+        names << name;
+        QLineSeries* line = nullptr;
+        for (QAbstractSeries* a : chart()->series())
+            if (a->name() == name)
+                line = static_cast<QLineSeries*>(a);
+        if (!line) {
+            line = new QLineSeries;
+            line->setName(name);
+            chart()->addSeries(line);
+            line->attachAxis(m_x);
+            line->attachAxis(m_y);
+        }
+        QList<QPointF> shown;
+        for (const QPointF& p : points) {
+            if (p.x() < windowStart)
+                continue;
+            shown.append(QPointF((p.x() - double(now)) / 1000.0, p.y()));
+            earliest = std::min(earliest, qint64(p.x()));
+            maxY = std::max(maxY, p.y());
+        }
+        line->replace(shown);
+    }
+    for (QAbstractSeries* a : chart()->series())
+        if (!names.contains(a->name())) {
+            chart()->removeSeries(a);
+            delete a;
+        }
+    const qint64 from = std::min(earliest, now - 30 * 1000);
+    m_x->setRange(double(from - now) / 1000.0, 0);
+    m_y->setRange(0, maxY > 0 ? maxY * 1.1 : 1);
+    m_y->applyNiceNumbers();
+}
+
+} // namespace vigil::ui

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QChartView>
+#include <QList>
+#include <QPointF>
+
+class QValueAxis;
+
+namespace vigil::ui {
+
+// A line chart of measured points over time; x is seconds relative to now, so the axis reads as
+// "how long ago". The window is the last `windowSec` seconds, but never wider than the data.
+class TimeChart : public QChartView {
+    Q_OBJECT
+public:
+    explicit TimeChart(const QString& title, const QString& unit, QWidget* parent = nullptr);
+
+    // Points are (ms since epoch, value). A name not given again is removed.
+    void setSeries(const QList<std::pair<QString, QList<QPointF>>>& series);
+    void setWindowSec(int sec) { m_windowSec = sec; }
+    int seriesCount() const;
+    int pointCount(int series) const;
+
+private:
+    QValueAxis* m_x;
+    QValueAxis* m_y;
+    int m_windowSec = 300;
+};
+
+} // namespace vigil::ui
