@@ -33,6 +33,10 @@ CachePage::CachePage(InsightMonitor* insight, ClusterMonitor* cluster, QWidget* 
     , m_indexes(new CacheTableModel(tr("Index"), this))
 {
     m_pgChart->chart()->legend()->hide();
+    m_pgChart->setFixedMax(100);
+    m_redisChart->setFixedMax(100);
+    m_summary->setWordWrap(true);
+    m_redis->setWordWrap(true);
     auto makeTable = [this](CacheTableModel* model, bool showTable) {
         auto* view = new QTableView(this);
         setupTable(view, model);

@@ -116,6 +116,10 @@ QueryPatternsPage::QueryPatternsPage(InsightMonitor* insight, QueryPatternModel*
     });
     m_meanChart->chart()->legend()->hide();
     m_rateChart->chart()->legend()->hide();
+    m_meanChart->setMinimumHeight(150);
+    m_rateChart->setMinimumHeight(150);
+    m_text->setMinimumHeight(60);
+    m_plan->setMinimumHeight(60);
 
     auto* detail = new QWidget(this);
     auto* dl = new QVBoxLayout(detail);
@@ -127,10 +131,9 @@ QueryPatternsPage::QueryPatternsPage(InsightMonitor* insight, QueryPatternModel*
     dl->addWidget(m_text, 2);
     dl->addLayout(buttons);
     dl->addWidget(m_plan, 2);
-    auto* charts = new QHBoxLayout;
-    charts->addWidget(m_meanChart);
-    charts->addWidget(m_rateChart);
-    dl->addLayout(charts, 3);
+    // Stacked: the pane is narrow, and two charts side by side would each be too small to read.
+    dl->addWidget(m_meanChart, 2);
+    dl->addWidget(m_rateChart, 2);
 
     auto* tableBox = new QWidget(this);
     auto* tl = new QVBoxLayout(tableBox);
@@ -142,6 +145,7 @@ QueryPatternsPage::QueryPatternsPage(InsightMonitor* insight, QueryPatternModel*
     split->addWidget(detail);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({ 780, 480 });
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);

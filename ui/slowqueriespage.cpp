@@ -16,6 +16,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
@@ -46,6 +47,7 @@ SlowQueriesPage::SlowQueriesPage(InsightMonitor* insight, QueryPatternModel* pat
     , m_cancel(new QPushButton(tr("Cancel statement"), this))
     , m_terminate(new QPushButton(tr("Terminate backend"), this))
     , m_status(new QLabel(this))
+    , m_live(new QLabel(this))
 {
     m_threshold->setRange(1, 3600 * 1000);
     m_threshold->setSuffix(tr(" ms"));
@@ -125,6 +127,7 @@ SlowQueriesPage::SlowQueriesPage(InsightMonitor* insight, QueryPatternModel* pat
     rb->addWidget(m_cancel);
     rb->addWidget(m_terminate);
     rb->addStretch(1);
+    rb->addWidget(m_live, 1);
     rl->addLayout(rb);
     rl->addWidget(m_runningTable);
 
@@ -166,6 +169,13 @@ void SlowQueriesPage::onActivity()
     }
     m_banner->setItems({});
     m_running->merge(a->running);
+    m_live->setText(a->running.isEmpty()
+            ? tr("No statement has run longer than %1 ms on %2 (polled %3).")
+                  .arg(a->thresholdMs)
+                  .arg(m_insight->node(), QLocale().toString(a->sampledAt.toLocalTime().time(), QLocale::LongFormat))
+            : tr("%n statement(s) running longer than %1 ms on %2.", nullptr, int(a->running.size()))
+                  .arg(a->thresholdMs)
+                  .arg(m_insight->node()));
 }
 
 void SlowQueriesPage::reloadHistory()

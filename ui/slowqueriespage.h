@@ -71,6 +71,7 @@ private:
     QPushButton* m_cancel;
     QPushButton* m_terminate;
     QLabel* m_status;
+    QLabel* m_live;
     QFutureWatcher<actions::BackendActionResult> m_action;
 };
 

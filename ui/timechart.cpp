@@ -71,6 +71,10 @@ void TimeChart::setSeries(const QList<std::pair<QString, QList<QPointF>>>& serie
         }
     const qint64 from = std::min(earliest, now - 30 * 1000);
     m_x->setRange(double(from - now) / 1000.0, 0);
+    if (m_fixedMax > 0) {
+        m_y->setRange(0, m_fixedMax);
+        return;
+    }
     m_y->setRange(0, maxY > 0 ? maxY * 1.1 : 1);
     m_y->applyNiceNumbers();
 }

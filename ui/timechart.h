@@ -18,6 +18,8 @@ public:
     // Points are (ms since epoch, value). A name not given again is removed.
     void setSeries(const QList<std::pair<QString, QList<QPointF>>>& series);
     void setWindowSec(int sec) { m_windowSec = sec; }
+    // A fixed top for the value axis (100 for percentages); 0 scales to the data.
+    void setFixedMax(double max) { m_fixedMax = max; }
     int seriesCount() const;
     int pointCount(int series) const;
 
@@ -25,6 +27,7 @@ private:
     QValueAxis* m_x;
     QValueAxis* m_y;
     int m_windowSec = 300;
+    double m_fixedMax = 0;
 };
 
 } // namespace vigil::ui

@@ -6,7 +6,8 @@
 
 namespace vigil::actions {
 
-struct GateDecision {
+struct GateDecision
+{
     bool allowed = false;
     // Production profile: allowed only once the operator has typed the profile name
     // (confirmTypedName); the UI asks, the action re-checks the flag it is given.

@@ -7,7 +7,8 @@
 namespace vigil::actions {
 
 namespace {
-struct SignalKind {
+struct SignalKind
+{
     QString action; // audit action name
     QString sql;
     QString verb; // "cancel" / "terminate", for messages
@@ -21,8 +22,12 @@ BackendActionResult signalBackend(const SignalKind& kind, const pg::ConnectOptio
     BackendActionResult result;
     // The statement is sent exactly as written; the pid travels as a parameter and is noted after
     // it so the log says which backend was hit.
-    const store::AuditEntry entry {QDateTime::currentDateTimeUtc(), profile.name, node, kind.action,
-                                   QStringLiteral("%1 -- $1 = %2").arg(kind.sql).arg(pid), {}};
+    const store::AuditEntry entry {QDateTime::currentDateTimeUtc(),
+                                   profile.name,
+                                   node,
+                                   kind.action,
+                                   QStringLiteral("%1 -- $1 = %2").arg(kind.sql).arg(pid),
+                                   {}};
     auto refuse = [&](const QString& reason) {
         result.refused = true;
         result.message = reason;
@@ -72,6 +77,10 @@ BackendActionResult signalBackend(const SignalKind& kind, const pg::ConnectOptio
     if (!conn.open(options))
         return done(false, diagnosePg(node, conn.lastError()).toText());
 
+    // The server answers an unknown pid with a WARNING as well as false; libpq's default prints
+    // it to stderr. The result already says it, so keep the notice off the terminal.
+    PQsetNoticeProcessor(
+        conn.raw(), [](void*, const char*) {}, nullptr);
     const pg::Result r = conn.exec(kind.sql, {pid});
     if (!r.ok()) {
         const QString error = r.errorMessage();
@@ -80,16 +89,18 @@ BackendActionResult signalBackend(const SignalKind& kind, const pg::ConnectOptio
             // Superusers' backends are out of reach of pg_signal_backend; telling someone to grant it
             // would send them on a useless errand.
             if (error.contains(QLatin1String("superuser"), Qt::CaseInsensitive))
-                return done(false, QStringLiteral("permission denied: backend %1 belongs to a superuser, and only a "
-                                                  "superuser can %2 it (role %3 is not one; pg_signal_backend does "
-                                                  "not extend to superusers' sessions)")
-                                       .arg(pid)
-                                       .arg(kind.verb, role));
-            return done(false, QStringLiteral("permission denied: your role needs pg_signal_backend (GRANT "
-                                              "pg_signal_backend TO %1), or membership in the role that owns "
-                                              "backend %2")
-                                   .arg(role)
-                                   .arg(pid));
+                return done(false,
+                            QStringLiteral("permission denied: backend %1 belongs to a superuser, and only a "
+                                           "superuser can %2 it (role %3 is not one; pg_signal_backend does "
+                                           "not extend to superusers' sessions)")
+                                .arg(pid)
+                                .arg(kind.verb, role));
+            return done(false,
+                        QStringLiteral("permission denied: your role needs pg_signal_backend (GRANT "
+                                       "pg_signal_backend TO %1), or membership in the role that owns "
+                                       "backend %2")
+                            .arg(role)
+                            .arg(pid));
         }
         Diagnosis d {QStringLiteral("%1: could not %2 backend %3").arg(node, kind.verb).arg(pid), error, {}};
         if (r.sqlState().isEmpty()) // client side: timeout or a lost connection
@@ -99,19 +110,22 @@ BackendActionResult signalBackend(const SignalKind& kind, const pg::ConnectOptio
     // false: the server found no backend with that pid (it ended, or the number is some other
     // process); the function only warns then, so this is the one place to say so.
     if (!r.toBool(0, 0))
-        return done(false, QStringLiteral("backend %1 is not running any more (no PostgreSQL backend on %2 has that "
-                                          "pid); nothing was %3")
-                               .arg(pid)
-                               .arg(node, kind.past));
+        return done(false,
+                    QStringLiteral("backend %1 is not running any more (no PostgreSQL backend on %2 has that "
+                                   "pid); nothing was %3")
+                        .arg(pid)
+                        .arg(node, kind.past));
     if (kind.action == QLatin1String("cancel"))
-        return done(true, QStringLiteral("backend %1 on %2: cancel sent; its running statement stops with "
-                                         "\"canceling statement due to user request\" and the session stays")
-                              .arg(pid)
-                              .arg(node));
-    return done(true, QStringLiteral("backend %1 on %2 terminated: its session is closed and any open transaction "
-                                     "rolled back")
-                          .arg(pid)
-                          .arg(node));
+        return done(true,
+                    QStringLiteral("backend %1 on %2: cancel sent; its running statement stops with "
+                                   "\"canceling statement due to user request\" and the session stays")
+                        .arg(pid)
+                        .arg(node));
+    return done(true,
+                QStringLiteral("backend %1 on %2 terminated: its session is closed and any open transaction "
+                               "rolled back")
+                    .arg(pid)
+                    .arg(node));
 }
 } // namespace
 

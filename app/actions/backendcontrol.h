@@ -11,7 +11,8 @@ class AuditLog;
 
 namespace vigil::actions {
 
-struct BackendActionResult {
+struct BackendActionResult
+{
     bool ok = false;
     // What happened or why not, in words an operator can act on, e.g. "backend 1234 is not running
     // any more" or "permission denied: your role needs pg_signal_backend (GRANT ...)".
@@ -40,3 +41,6 @@ BackendActionResult terminateBackend(const pg::ConnectOptions& target, int pid, 
                                      const Profile& profile, const QString& node, bool typedNameConfirmed = false);
 
 } // namespace vigil::actions
+
+#include <QMetaType>
+Q_DECLARE_METATYPE(vigil::actions::BackendActionResult)

@@ -22,7 +22,8 @@ int qstringPosition(const QString& sql, int codePoint)
     return int(sql.size() + 1); // "at end of input"
 }
 
-class ParseResult {
+class ParseResult
+{
 public:
     explicit ParseResult(const char* sql)
         : m_result(pg_query_parse(sql))
@@ -51,8 +52,7 @@ ParsedSql parseSql(const QString& sql)
     const QByteArray utf8 = sql.toUtf8();
     const ParseResult result(utf8.constData());
     if (result->error) {
-        out.error = result->error->message ? QString::fromUtf8(result->error->message)
-                                           : QStringLiteral("parse error");
+        out.error = result->error->message ? QString::fromUtf8(result->error->message) : QStringLiteral("parse error");
         out.errorPosition = qstringPosition(sql, result->error->cursorpos);
         if (out.errorPosition > 0)
             out.error += QStringLiteral(" at position %1").arg(out.errorPosition);

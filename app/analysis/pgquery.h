@@ -7,7 +7,8 @@ namespace vigil::analysis {
 
 // One pg_query_parse() call with the C result already freed: either the parse tree as libpg_query's
 // JSON (PG15 node shapes) or the parser's error.
-struct ParsedSql {
+struct ParsedSql
+{
     bool ok = false;
     QByteArray json;
     QString error; // message with " at position N" when the parser knows where

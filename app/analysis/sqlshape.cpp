@@ -49,7 +49,8 @@ namespace {
 using L1 = QLatin1String;
 
 // libpg_query writes every node as {"TypeName": {fields}}; lists are JSON arrays of such nodes.
-struct Node {
+struct Node
+{
     QString type;
     QJsonObject body;
 };
@@ -60,7 +61,7 @@ Node nodeOf(const QJsonValue& v)
     if (o.size() != 1)
         return {};
     const auto it = o.constBegin();
-    return { it.key(), it.value().toObject() };
+    return {it.key(), it.value().toObject()};
 }
 
 QString sval(const QJsonValue& stringNode)
@@ -89,8 +90,38 @@ StatementType typeOfNode(const Node& n)
     return StatementType::Other;
 }
 
+// The first statement's type straight from libpg_query's text, which starts
+// {"version":N,"stmts":[{"stmt":{"TypeName":{ ... so no document has to be built.
+StatementType typeFromJson(const QByteArray& json)
+{
+    static const QByteArray marker = QByteArrayLiteral("\"stmts\":[{\"stmt\":{\"");
+    const qsizetype at = json.indexOf(marker);
+    if (at < 0)
+        return StatementType::Other; // no statement
+    const qsizetype start = at + marker.size();
+    const qsizetype end = json.indexOf('"', start);
+    if (end < 0)
+        return StatementType::Other;
+    const QByteArrayView type(json.constData() + start, end - start);
+    if (type == "InsertStmt")
+        return StatementType::Insert;
+    if (type == "UpdateStmt")
+        return StatementType::Update;
+    if (type == "DeleteStmt")
+        return StatementType::Delete;
+    if (type != "SelectStmt")
+        return StatementType::Other;
+    // A key follows { or , unescaped, which text inside a string cannot (its quotes are escaped).
+    // Only when some SELECT has INTO is the tree needed, to see whether it is the top-level one.
+    if (!json.contains("{\"intoClause\":") && !json.contains(",\"intoClause\":"))
+        return StatementType::Select;
+    const QJsonDocument doc = QJsonDocument::fromJson(json);
+    return typeOfNode(nodeOf(doc.object().value(L1("stmts")).toArray().at(0).toObject().value(L1("stmt"))));
+}
+
 // One FROM-clause entry as a column qualifier sees it.
-struct Entry {
+struct Entry
+{
     QString name; // alias if written, else the relation (or CTE) name
     QString schema; // as written, relations only
     QString relation; // ColumnRef::table for its columns; empty for subqueries, CTEs, functions
@@ -98,13 +129,15 @@ struct Entry {
 };
 
 // The FROM entries and WITH names of one query level; subqueries chain to the level around them.
-struct Scope {
+struct Scope
+{
     const Scope* parent = nullptr;
     QList<Entry> entries;
     QStringList ctes;
 };
 
-struct Resolved {
+struct Resolved
+{
     bool valid = false;
     ColumnRef ref;
     const Scope* scope = nullptr; // with entry: which FROM entry, to tell a join from a same-row test
@@ -192,7 +225,8 @@ bool findColumn(const QJsonValue& v, QJsonObject* columnRef)
     return false;
 }
 
-struct Operand {
+struct Operand
+{
     enum Kind { Value, Column, ColumnExpr, Unknown } kind = Value;
     Resolved col;
     bool isColumnish() const { return kind == Column || kind == ColumnExpr; }
@@ -203,12 +237,12 @@ Operand operandOf(const QJsonValue& v, const Scope& scope)
     const Node n = nodeOf(v);
     if (n.type == L1("ColumnRef")) {
         Resolved r = resolve(n.body, scope);
-        return { r.valid ? Operand::Column : Operand::Unknown, r };
+        return {r.valid ? Operand::Column : Operand::Unknown, r};
     }
     QJsonObject col;
     if (findColumn(v, &col))
-        return { Operand::ColumnExpr, resolve(col, scope) };
-    return { Operand::Value, {} };
+        return {Operand::ColumnExpr, resolve(col, scope)};
+    return {Operand::Value, {}};
 }
 
 // The same comparison read with the column on the left.
@@ -248,7 +282,8 @@ bool hasRealLimit(const QJsonObject& select)
     return !(n.type == L1("A_Const") && n.body.value(L1("isnull")).toBool());
 }
 
-class Analyzer {
+class Analyzer
+{
 public:
     explicit Analyzer(SqlShape& out)
         : m_out(out)
@@ -258,20 +293,20 @@ public:
     void statement(const QJsonValue& v, const Scope* parent, bool main)
     {
         const Node n = nodeOf(v);
-        if (n.type == L1("SelectStmt"))
+        if (n.type == L1("SelectStmt")) {
             select(n.body, parent, main);
-        else if (n.type == L1("InsertStmt"))
+        } else if (n.type == L1("InsertStmt")) {
             insert(n.body, parent, main);
-        else if (n.type == L1("UpdateStmt"))
+        } else if (n.type == L1("UpdateStmt")) {
             modify(n.body, L1("fromClause"), parent);
-        else if (n.type == L1("DeleteStmt"))
+        } else if (n.type == L1("DeleteStmt")) {
             modify(n.body, L1("usingClause"), parent);
-        else if (n.type == L1("MergeStmt"))
+        } else if (n.type == L1("MergeStmt")) {
             merge(n.body, parent);
-        else if (n.type == L1("ExplainStmt") || n.type == L1("DeclareCursorStmt") || n.type == L1("PrepareStmt"))
+        } else if (n.type == L1("ExplainStmt") || n.type == L1("DeclareCursorStmt") || n.type == L1("PrepareStmt")) {
             // The wrapped query is what an operator wants to see the shape of; the type stays other.
             statement(n.body.value(L1("query")), parent, main);
-        else if (n.type == L1("CreateTableAsStmt")) {
+        } else if (n.type == L1("CreateTableAsStmt")) {
             m_out.modifiesData = true;
             statement(n.body.value(L1("query")), parent, main);
         } else if (n.type == L1("CopyStmt")) {
@@ -281,12 +316,13 @@ public:
             }
             statement(n.body.value(L1("query")), parent, main);
         }
+        // SET, BEGIN, VACUUM, CREATE INDEX, CALL, ...: no query shape to speak of.
     }
 
 private:
     void select(const QJsonObject& s, const Scope* parent, bool main)
     {
-        Scope scope { parent, {}, {} };
+        Scope scope {parent, {}, {}};
         if (s.contains(L1("withClause")))
             withClause(s.value(L1("withClause")).toObject(), scope);
         if (s.contains(L1("intoClause")))
@@ -305,8 +341,8 @@ private:
         for (const QJsonValue& item : s.value(L1("fromClause")).toArray())
             fromItem(item, scope);
         quals(s.value(L1("whereClause")), scope, false);
-        for (const char* key : { "targetList", "havingClause", "groupClause", "sortClause", "windowClause",
-                 "limitCount", "limitOffset", "distinctClause" })
+        for (const char* key : {"targetList", "havingClause", "groupClause", "sortClause", "windowClause", "limitCount",
+                                "limitOffset", "distinctClause"})
             nested(s.value(L1(key)), scope);
         if (!main)
             return;
@@ -316,7 +352,7 @@ private:
             const Resolved r = outputColumn(sortBy.body.value(L1("node")), targets, scope);
             if (!r.valid)
                 break; // an index cannot deliver the keys after an expression in this order
-            m_out.sortKeys.append({ r.ref, sortBy.body.value(L1("sortby_dir")).toString() == L1("SORTBY_DESC") });
+            m_out.sortKeys.append({r.ref, sortBy.body.value(L1("sortby_dir")).toString() == L1("SORTBY_DESC")});
         }
         for (const QJsonValue& item : s.value(L1("groupClause")).toArray()) {
             const Resolved r = outputColumn(item, targets, scope);
@@ -329,7 +365,7 @@ private:
     void insert(const QJsonObject& s, const Scope* parent, bool main)
     {
         m_out.modifiesData = true;
-        Scope scope { parent, {}, {} };
+        Scope scope {parent, {}, {}};
         addTable(tableOf(s.value(L1("relation")).toObject()));
         if (s.contains(L1("withClause")))
             withClause(s.value(L1("withClause")).toObject(), scope);
@@ -343,7 +379,7 @@ private:
     void modify(const QJsonObject& s, L1 extraFrom, const Scope* parent)
     {
         m_out.modifiesData = true;
-        Scope scope { parent, {}, {} };
+        Scope scope {parent, {}, {}};
         const qsizetype targetAt = m_out.tables.size();
         if (s.contains(L1("withClause")))
             withClause(s.value(L1("withClause")).toObject(), scope);
@@ -358,7 +394,7 @@ private:
     void merge(const QJsonObject& s, const Scope* parent)
     {
         m_out.modifiesData = true;
-        Scope scope { parent, {}, {} };
+        Scope scope {parent, {}, {}};
         const qsizetype targetAt = m_out.tables.size();
         if (s.contains(L1("withClause")))
             withClause(s.value(L1("withClause")).toObject(), scope);
@@ -387,8 +423,8 @@ private:
 
     static TableRef tableOf(const QJsonObject& rangeVar)
     {
-        return { rangeVar.value(L1("schemaname")).toString(), rangeVar.value(L1("relname")).toString(),
-            rangeVar.value(L1("alias")).toObject().value(L1("aliasname")).toString() };
+        return {rangeVar.value(L1("schemaname")).toString(), rangeVar.value(L1("relname")).toString(),
+                rangeVar.value(L1("alias")).toObject().value(L1("aliasname")).toString()};
     }
 
     // at >= 0 puts the table at that index of SqlShape::tables (the written target comes first).
@@ -439,24 +475,24 @@ private:
             const QString left = middle - before == 1 ? scope.entries.at(before).relation : QString();
             const QString right = after - middle == 1 ? scope.entries.at(middle).relation : QString();
             for (const QJsonValue& c : n.body.value(L1("usingClause")).toArray())
-                addJoin({ { left, sval(c) }, { right, sval(c) } });
+                addJoin({{left, sval(c)}, {right, sval(c)}});
         } else if (n.type == L1("RangeSubselect")) {
             // Only a LATERAL subquery may refer to the FROM entries before it; any subquery sees
             // the WITH names of its level.
             if (n.body.value(L1("lateral")).toBool()) {
                 statement(n.body.value(L1("subquery")), &scope, false);
             } else {
-                const Scope withOnly { scope.parent, {}, scope.ctes };
+                const Scope withOnly {scope.parent, {}, scope.ctes};
                 statement(n.body.value(L1("subquery")), &withOnly, false);
             }
-            scope.entries.append({ aliasOf(n.body), {}, {}, true });
+            scope.entries.append({aliasOf(n.body), {}, {}, true});
         } else if (n.type == L1("RangeTableSample")) {
             fromItem(n.body.value(L1("relation")), scope);
         } else {
             // Functions, XMLTABLE, ...: an entry whose columns are unknown, which keeps unqualified
             // columns ambiguous as they really are.
             nested(item, scope);
-            scope.entries.append({ aliasOf(n.body), {}, {}, true });
+            scope.entries.append({aliasOf(n.body), {}, {}, true});
         }
     }
 
@@ -494,7 +530,7 @@ private:
 
     void addPredicate(const ColumnRef& c, PredicateKind kind, const QString& op, bool negated)
     {
-        Predicate p { c, negated ? PredicateKind::Other : kind, negated ? QStringLiteral("NOT ") + op : op };
+        Predicate p {c, negated ? PredicateKind::Other : kind, negated ? QStringLiteral("NOT ") + op : op};
         if (!m_out.predicates.contains(p))
             m_out.predicates.append(p);
     }
@@ -527,15 +563,17 @@ private:
             const Operand o = operandOf(n.body.value(L1("arg")), scope);
             const bool isNull = n.body.value(L1("nulltesttype")).toString() == L1("IS_NULL");
             if (o.isColumnish()) {
-                addPredicate(o.col.ref, isNull && o.kind == Operand::Column ? PredicateKind::IsNull : PredicateKind::Other,
-                    isNull ? QStringLiteral("IS NULL") : QStringLiteral("IS NOT NULL"), negated);
+                addPredicate(o.col.ref,
+                             isNull && o.kind == Operand::Column ? PredicateKind::IsNull : PredicateKind::Other,
+                             isNull ? QStringLiteral("IS NULL") : QStringLiteral("IS NOT NULL"), negated);
             }
         } else if (n.type == L1("BooleanTest")) {
             const Operand o = operandOf(n.body.value(L1("arg")), scope);
             // IS_TRUE, IS_NOT_FALSE, ... read "IS TRUE", "IS NOT FALSE".
             if (o.isColumnish()) {
                 addPredicate(o.col.ref, PredicateKind::Other,
-                    n.body.value(L1("booltesttype")).toString().replace(QLatin1Char('_'), QLatin1Char(' ')), negated);
+                             n.body.value(L1("booltesttype")).toString().replace(QLatin1Char('_'), QLatin1Char(' ')),
+                             negated);
             }
         } else if (n.type == L1("ColumnRef")) {
             // A bare boolean column: the planner matches `flag` and `NOT flag` to an index on flag
@@ -564,7 +602,7 @@ private:
         Operand a = operandOf(lhs, scope), b = operandOf(rhs, scope);
         if (a.kind == Operand::Column && b.kind == Operand::Column) {
             if (op == L1("=") && !negated && !a.col.sameEntry(b.col))
-                addJoin({ a.col.ref, b.col.ref });
+                addJoin({a.col.ref, b.col.ref});
             return;
         }
         QString colOp = op;
@@ -574,12 +612,13 @@ private:
         }
         if (!a.isColumnish() || b.kind != Operand::Value)
             return; // column against column expression, or no column at all
-        addPredicate(a.col.ref, a.kind == Operand::Column ? comparisonKind(colOp) : PredicateKind::Other, colOp, negated);
+        addPredicate(a.col.ref, a.kind == Operand::Column ? comparisonKind(colOp) : PredicateKind::Other, colOp,
+                     negated);
     }
 
     // x <op> value where only x's side is interesting: IN lists, BETWEEN, LIKE, = ANY.
     void columnTest(const QJsonValue& lhs, const QJsonValue& rhs, PredicateKind kind, const QString& op,
-        const Scope& scope, bool negated)
+                    const Scope& scope, bool negated)
     {
         const Operand col = operandOf(lhs, scope);
         if (!col.isColumnish() || operandOf(rhs, scope).kind != Operand::Value)
@@ -608,13 +647,13 @@ private:
                 comparison(op, lhs, rhs, scope, negated);
         } else if (kind == L1("AEXPR_OP_ANY")) {
             columnTest(lhs, rhs, op == L1("=") ? PredicateKind::In : PredicateKind::Other, op + QStringLiteral(" ANY"),
-                scope, negated);
+                       scope, negated);
         } else if (kind == L1("AEXPR_OP_ALL")) {
             columnTest(lhs, rhs, PredicateKind::Other, op + QStringLiteral(" ALL"), scope, negated);
         } else if (kind == L1("AEXPR_IN")) {
             const bool in = op == L1("=");
             columnTest(lhs, rhs, in ? PredicateKind::In : PredicateKind::Other,
-                in ? QStringLiteral("IN") : QStringLiteral("NOT IN"), scope, negated);
+                       in ? QStringLiteral("IN") : QStringLiteral("NOT IN"), scope, negated);
         } else if (kind == L1("AEXPR_BETWEEN") || kind == L1("AEXPR_BETWEEN_SYM")) {
             columnTest(lhs, rhs, PredicateKind::Range, QStringLiteral("BETWEEN"), scope, negated);
         } else if (kind == L1("AEXPR_NOT_BETWEEN") || kind == L1("AEXPR_NOT_BETWEEN_SYM")) {
@@ -622,16 +661,17 @@ private:
         } else if (kind == L1("AEXPR_LIKE")) {
             const bool like = op == L1("~~");
             columnTest(lhs, rhs, like && likePrefix(rhs) ? PredicateKind::LikePrefix : PredicateKind::Other,
-                like ? QStringLiteral("LIKE") : QStringLiteral("NOT LIKE"), scope, negated);
+                       like ? QStringLiteral("LIKE") : QStringLiteral("NOT LIKE"), scope, negated);
         } else if (kind == L1("AEXPR_ILIKE")) {
-            columnTest(lhs, rhs, PredicateKind::Other, op == L1("~~*") ? QStringLiteral("ILIKE") : QStringLiteral("NOT ILIKE"),
-                scope, negated);
+            columnTest(lhs, rhs, PredicateKind::Other,
+                       op == L1("~~*") ? QStringLiteral("ILIKE") : QStringLiteral("NOT ILIKE"), scope, negated);
         } else if (kind == L1("AEXPR_SIMILAR")) {
             columnTest(lhs, rhs, PredicateKind::Other, QStringLiteral("SIMILAR TO"), scope, negated);
         } else if (kind == L1("AEXPR_DISTINCT") || kind == L1("AEXPR_NOT_DISTINCT")) {
             columnTest(lhs, rhs, PredicateKind::Other,
-                kind == L1("AEXPR_DISTINCT") ? QStringLiteral("IS DISTINCT FROM") : QStringLiteral("IS NOT DISTINCT FROM"),
-                scope, negated);
+                       kind == L1("AEXPR_DISTINCT") ? QStringLiteral("IS DISTINCT FROM")
+                                                    : QStringLiteral("IS NOT DISTINCT FROM"),
+                       scope, negated);
         }
     }
 
@@ -644,12 +684,13 @@ private:
             const QJsonValue opName = link.value(L1("operName"));
             const QString op = opName.isArray() ? operatorName(opName) : QStringLiteral("=");
             const Node t = nodeOf(test);
-            const QJsonArray columns = t.type == L1("RowExpr") ? t.body.value(L1("args")).toArray() : QJsonArray { test };
+            const QJsonArray columns = t.type == L1("RowExpr") ? t.body.value(L1("args")).toArray() : QJsonArray {test};
             for (const QJsonValue& c : columns) {
                 const Operand o = operandOf(c, scope);
                 if (o.isColumnish()) {
-                    addPredicate(o.col.ref, o.kind == Operand::Column && op == L1("=") ? PredicateKind::In : PredicateKind::Other,
-                        opName.isArray() ? op + QStringLiteral(" ANY") : QStringLiteral("IN"), negated);
+                    addPredicate(o.col.ref,
+                                 o.kind == Operand::Column && op == L1("=") ? PredicateKind::In : PredicateKind::Other,
+                                 opName.isArray() ? op + QStringLiteral(" ANY") : QStringLiteral("IN"), negated);
                 }
             }
         }
@@ -697,7 +738,9 @@ SqlShape analyze(const QString& sql)
     QJsonParseError jsonError;
     const QJsonDocument doc = QJsonDocument::fromJson(parsed.json, &jsonError);
     if (doc.isNull()) {
-        // Qt refuses JSON nested deeper than 1024 levels; only absurd statements get there.
+        // Qt refuses JSON nested deeper than 1024 levels; only absurd statements get there. The
+        // type can still be told, the same way statementType() tells it.
+        shape.type = typeFromJson(parsed.json);
         shape.error = QStringLiteral("parse tree could not be read: %1").arg(jsonError.errorString());
         return shape;
     }
@@ -717,34 +760,7 @@ SqlShape analyze(const QString& sql)
 StatementType statementType(const QString& sql)
 {
     const ParsedSql parsed = parseSql(sql);
-    if (!parsed.ok)
-        return StatementType::Other;
-    // libpg_query's output starts {"version":N,"stmts":[{"stmt":{"TypeName":{ ... so the first
-    // statement's node type can be read without building a document.
-    static const QByteArray marker = QByteArrayLiteral("\"stmts\":[{\"stmt\":{\"");
-    const qsizetype at = parsed.json.indexOf(marker);
-    if (at < 0)
-        return StatementType::Other; // no statement, or a format this code does not know
-    const qsizetype start = at + marker.size();
-    const qsizetype end = parsed.json.indexOf('"', start);
-    if (end < 0)
-        return StatementType::Other;
-    const QByteArray type = parsed.json.mid(start, end - start);
-    if (type == "InsertStmt")
-        return StatementType::Insert;
-    if (type == "UpdateStmt")
-        return StatementType::Update;
-    if (type == "DeleteStmt")
-        return StatementType::Delete;
-    if (type != "SelectStmt")
-        return StatementType::Other;
-    // A key (unlike text inside a string, where quotes are escaped) follows { or , unescaped. Only
-    // when some SELECT has INTO is the tree needed, to see whether it is the top-level one.
-    if (!parsed.json.contains("{\"intoClause\":") && !parsed.json.contains(",\"intoClause\":"))
-        return StatementType::Select;
-    const QJsonDocument doc = QJsonDocument::fromJson(parsed.json);
-    const QJsonValue stmt = doc.object().value(L1("stmts")).toArray().at(0).toObject().value(L1("stmt"));
-    return typeOfNode(nodeOf(stmt));
+    return parsed.ok ? typeFromJson(parsed.json) : StatementType::Other;
 }
 
 } // namespace vigil::analysis

@@ -19,7 +19,8 @@ QString typeName(StatementType t); // "SELECT", "INSERT", "UPDATE", "DELETE", "o
 enum class PredicateKind { Equality, Range, In, IsNull, LikePrefix, Other };
 QString kindName(PredicateKind k); // "equality", "range", "in", "is null", "like prefix", "other"
 
-struct ColumnRef {
+struct ColumnRef
+{
     // Relation the column belongs to, as written (schema-qualified when the query qualifies it),
     // with aliases resolved. Empty when it cannot be known without the catalog: an unqualified
     // column with several relations in scope, or a column of a subquery, CTE or function.
@@ -28,7 +29,8 @@ struct ColumnRef {
     bool operator==(const ColumnRef&) const = default;
 };
 
-struct Predicate {
+struct Predicate
+{
     ColumnRef column;
     PredicateKind kind = PredicateKind::Other;
     // Operator seen from the column's side: "=", "<", "<=", ">", ">=", "<>", "IN", "= ANY",
@@ -38,25 +40,29 @@ struct Predicate {
 };
 
 // `a.x = b.y` between two different FROM entries (a self-join counts, the same entry does not).
-struct JoinKey {
+struct JoinKey
+{
     ColumnRef left, right;
     bool operator==(const JoinKey&) const = default;
 };
 
-struct SortKey {
+struct SortKey
+{
     ColumnRef column;
     bool descending = false;
     bool operator==(const SortKey&) const = default;
 };
 
-struct TableRef {
+struct TableRef
+{
     QString schema; // empty unless written
     QString name;
     QString alias; // empty unless written
     bool operator==(const TableRef&) const = default;
 };
 
-struct SqlShape {
+struct SqlShape
+{
     bool ok = false;
     QString error; // parser message with the position, e.g. `syntax error at or near "FROM" at position 14`
     int errorPosition = 0; // 1-based QString index of the error, 0 when unknown or ok

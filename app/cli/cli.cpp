@@ -18,6 +18,9 @@ namespace {
             &sandboxCommand },
         { "profile", "list|show|add|remove|import|export|test: connection profiles", &profileCommand },
         { "status", "TARGET [--json]: every node's role, version, health and live figures", &statusCommand },
+        { "report", "TARGET [--threshold-ms N] [--json]: query patterns, slow statements, cache (the optimization "
+                    "report)",
+            &reportCommand },
     };
 
     int usage(QTextStream& out)

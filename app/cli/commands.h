@@ -8,4 +8,5 @@ namespace vigil::cli {
 int sandboxCommand(const QStringList& args);
 int profileCommand(const QStringList& args);
 int statusCommand(const QStringList& args);
+int reportCommand(const QStringList& args);
 } // namespace vigil::cli

@@ -9,7 +9,8 @@ namespace vigil::store {
 class LocalStore;
 
 // What is about to be done to a server, written before it runs.
-struct AuditEntry {
+struct AuditEntry
+{
     QDateTime at; // invalid: now
     QString profile, node;
     QString action; // "cancel", "terminate", "create-index", ...
@@ -18,7 +19,8 @@ struct AuditEntry {
 };
 
 // A stored entry with its outcome.
-struct AuditRecord {
+struct AuditRecord
+{
     enum class State {
         Running, // begun; no outcome recorded (still running, or Vigil died while it ran)
         Ok,
@@ -39,7 +41,8 @@ struct AuditRecord {
 // warned about) is the text before that word followed by a redaction marker, so the log can never
 // become a place secrets leak to. The action still runs; only its record is cut. Details are
 // Vigil's own outcome wording and server messages, which carry no secrets, and are kept whole.
-class AuditLog {
+class AuditLog
+{
 public:
     explicit AuditLog(LocalStore* store);
 

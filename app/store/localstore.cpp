@@ -22,7 +22,8 @@ constexpr int BusyTimeoutMs = 5000;
 // Cleanups to run when the current thread ends: one per connection this thread opened in a
 // store that may still be alive. thread_local destructors run before Qt's own per-thread data
 // goes away, and for every kind of thread (QThread, QThreadPool workers, std::thread).
-struct ThreadExitHooks {
+struct ThreadExitHooks
+{
     std::vector<std::function<void()>> hooks;
     ~ThreadExitHooks()
     {
@@ -73,8 +74,10 @@ static_assert(std::size(Migrations) == LocalStore::SchemaVersion);
 QAtomicInteger<quint64> s_storeSerial;
 } // namespace
 
-struct LocalStore::Shared {
-    struct ThreadConnection {
+struct LocalStore::Shared
+{
+    struct ThreadConnection
+    {
         QString name;
         QMetaObject::Connection onFinished;
     };

@@ -18,7 +18,8 @@ namespace vigil::store {
 //
 // Calls are synchronous and cheap (well under a millisecond on local disk); callers pick the
 // thread. A LocalStore must outlive the calls made through it from any thread.
-class LocalStore {
+class LocalStore
+{
 public:
     // Schema version written to PRAGMA user_version; migrate() steps up to it.
     static constexpr int SchemaVersion = 2;

@@ -73,12 +73,11 @@ bool SlowHistory::record(const QList<SlowSighting>& sightings)
     QSet<QString> profiles;
     for (const SlowSighting& s : sightings) {
         const QDateTime lastSeen = s.lastSeen.isValid() ? s.lastSeen : QDateTime::currentDateTimeUtc();
-        const QSqlQuery q = m_store->exec(Upsert,
-                                          {LocalStore::text(s.profile), LocalStore::text(s.node), s.pid,
-                                           toMs(s.queryStart), toMs(lastSeen), s.durationMs,
-                                           LocalStore::text(s.database), LocalStore::text(s.user),
-                                           LocalStore::text(s.application), LocalStore::text(s.client),
-                                           LocalStore::text(s.waitEvent), LocalStore::text(s.query), s.queryId});
+        const QSqlQuery q = m_store->exec(
+            Upsert,
+            {LocalStore::text(s.profile), LocalStore::text(s.node), s.pid, toMs(s.queryStart), toMs(lastSeen),
+             s.durationMs, LocalStore::text(s.database), LocalStore::text(s.user), LocalStore::text(s.application),
+             LocalStore::text(s.client), LocalStore::text(s.waitEvent), LocalStore::text(s.query), s.queryId});
         if (!q.isActive()) {
             m_store->rollback();
             return false;
@@ -161,12 +160,12 @@ bool SlowHistory::exportCsv(const QString& profile, QIODevice* out) const
 {
     if (!out || !out->isWritable())
         return false;
-    static const QStringList Header = {
-        QStringLiteral("profile"),     QStringLiteral("node"),       QStringLiteral("pid"),
-        QStringLiteral("query_start"), QStringLiteral("last_seen"),  QStringLiteral("duration_ms"),
-        QStringLiteral("database"),    QStringLiteral("user"),       QStringLiteral("application"),
-        QStringLiteral("client"),      QStringLiteral("wait_event"), QStringLiteral("query_id"),
-        QStringLiteral("query")};
+    static const QStringList Header
+        = {QStringLiteral("profile"),     QStringLiteral("node"),       QStringLiteral("pid"),
+           QStringLiteral("query_start"), QStringLiteral("last_seen"),  QStringLiteral("duration_ms"),
+           QStringLiteral("database"),    QStringLiteral("user"),       QStringLiteral("application"),
+           QStringLiteral("client"),      QStringLiteral("wait_event"), QStringLiteral("query_id"),
+           QStringLiteral("query")};
     auto writeRow = [out](const QStringList& fields) {
         QStringList quoted;
         quoted.reserve(fields.size());
@@ -199,7 +198,8 @@ bool SlowHistory::exportCsv(const QString& profile, QIODevice* out) const
 
 bool SlowHistory::clear(const QString& profile)
 {
-    return m_store->exec(QStringLiteral("DELETE FROM slow_query WHERE profile = ?"), {LocalStore::text(profile)}).isActive();
+    return m_store->exec(QStringLiteral("DELETE FROM slow_query WHERE profile = ?"), {LocalStore::text(profile)})
+        .isActive();
 }
 
 } // namespace vigil::store

@@ -13,7 +13,8 @@ class LocalStore;
 // One observation of a statement running longer than the profile's slow threshold, as read from
 // pg_stat_activity. A backend (pid) running one statement (query_start) is one execution, however
 // many polls see it.
-struct SlowSighting {
+struct SlowSighting
+{
     QString profile, node;
     int pid = 0;
     QDateTime queryStart;
@@ -27,7 +28,8 @@ struct SlowSighting {
 
 // Statements grouped for "what is slow most often": by query_id when the server reports one, by
 // the statement text otherwise.
-struct SlowPattern {
+struct SlowPattern
+{
     qint64 queryId = 0;
     QString query; // the most recently seen text of the pattern
     int count = 0; // executions (rows), not polls
@@ -38,7 +40,8 @@ struct SlowPattern {
 
 // The persisted slow-query history (a table in the local store), so what was slow before a
 // restart is still there after it.
-class SlowHistory {
+class SlowHistory
+{
 public:
     static constexpr int DefaultKeepLast = 100;
 

@@ -25,7 +25,8 @@ const QString NoPrivRole = QStringLiteral("vigil_nopriv");
 const QString VictimRole = QStringLiteral("vigil_victim");
 
 // A session running `SELECT pg_sleep(30)` on a pool thread, so the test thread stays free.
-struct Sleeper {
+struct Sleeper
+{
     std::unique_ptr<pg::Connection> conn = std::make_unique<pg::Connection>();
     QFuture<pg::Result> future;
     QString appName;
@@ -172,10 +173,11 @@ private slots:
         QElapsedTimer t;
         t.start();
         // As the UI runs it: off the calling thread, the audit log written from that worker.
-        const actions::BackendActionResult r = QtConcurrent::run(&m_pool, [&] {
-                                                   return actions::cancelBackend(target(), s.pid, m_audit.get(),
-                                                                                 m_profile, m_node);
-                                               }).result();
+        const actions::BackendActionResult r
+            = QtConcurrent::run(&m_pool, [&] {
+                  return actions::cancelBackend(target(), s.pid, m_audit.get(), m_profile, m_node);
+              }).result();
+        qInfo("cancel: %s", qPrintable(r.message));
         QVERIFY2(r.ok, qPrintable(r.message));
         QVERIFY(!r.refused);
         VERIFY_CONTAINS(r.message, QString::number(s.pid));
@@ -232,14 +234,15 @@ private slots:
     {
         QFETCH(int, pid);
         for (const bool cancel : {true, false}) {
-            const actions::BackendActionResult r
-                = cancel ? actions::cancelBackend(target(), pid, m_audit.get(), m_profile, m_node)
-                         : actions::terminateBackend(target(), pid, m_audit.get(), m_profile, m_node);
+            const actions::BackendActionResult r = cancel
+                ? actions::cancelBackend(target(), pid, m_audit.get(), m_profile, m_node)
+                : actions::terminateBackend(target(), pid, m_audit.get(), m_profile, m_node);
+            qInfo("no backend: %s", qPrintable(r.message));
             QVERIFY(!r.ok);
             QVERIFY(!r.refused);
             VERIFY_CONTAINS(r.message, QStringLiteral("backend %1 is not running any more").arg(pid));
-            VERIFY_CONTAINS(r.message, cancel ? QStringLiteral("nothing was cancelled")
-                                              : QStringLiteral("nothing was terminated"));
+            VERIFY_CONTAINS(
+                r.message, cancel ? QStringLiteral("nothing was cancelled") : QStringLiteral("nothing was terminated"));
             const store::AuditRecord a = lastAudit();
             QCOMPARE(a.id, r.auditId);
             QCOMPARE(a.state, store::AuditRecord::State::Failed);
@@ -273,6 +276,7 @@ private slots:
         // A target nobody listens on: were a connection attempted, the message would say so.
         const pg::ConnectOptions nowhere {QStringLiteral("host=127.0.0.1 port=1 dbname=trading")};
         actions::BackendActionResult r = actions::cancelBackend(nowhere, s.pid, m_audit.get(), readOnly, m_node);
+        qInfo("read-only: %s", qPrintable(r.message));
         QVERIFY(r.refused);
         VERIFY_CONTAINS(r.message, QStringLiteral("read-only"));
 
@@ -280,6 +284,7 @@ private slots:
         production.name = QStringLiteral("sandbox-prod");
         production.production = true;
         r = actions::cancelBackend(target(), s.pid, m_audit.get(), production, m_node, /*typedNameConfirmed=*/false);
+        qInfo("production, not confirmed: %s", qPrintable(r.message));
         QVERIFY(r.refused);
         VERIFY_CONTAINS(r.message, QStringLiteral("profile sandbox-prod is production"));
         QCOMPARE(lastAudit().state, store::AuditRecord::State::Refused);
@@ -310,6 +315,7 @@ private slots:
 
         actions::BackendActionResult r
             = actions::cancelBackend(target(NoPrivRole), superuserOwned.pid, m_audit.get(), m_profile, m_node);
+        qInfo("superuser-owned: %s", qPrintable(r.message));
         QVERIFY(!r.ok);
         QVERIFY(!r.refused);
         QVERIFY2(r.message.startsWith(QLatin1String("permission denied: ")), qPrintable(r.message));
@@ -319,9 +325,11 @@ private slots:
         QCOMPARE(lastAudit().detail, r.message);
 
         r = actions::terminateBackend(target(NoPrivRole), roleOwned.pid, m_audit.get(), m_profile, m_node);
+        qInfo("role-owned: %s", qPrintable(r.message));
         QVERIFY(!r.ok);
-        VERIFY_CONTAINS(r.message, QStringLiteral("permission denied: your role needs pg_signal_backend (GRANT "
-                                                  "pg_signal_backend TO vigil_nopriv)"));
+        VERIFY_CONTAINS(r.message,
+                        QStringLiteral("permission denied: your role needs pg_signal_backend (GRANT "
+                                       "pg_signal_backend TO vigil_nopriv)"));
         QCOMPARE(lastAudit().state, store::AuditRecord::State::Failed);
 
         // Both still sleep: the refusals were the server's, and nothing happened.

@@ -9,6 +9,7 @@
 #include "store/slowhistory.h"
 
 #include <QBuffer>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -279,8 +280,12 @@ private slots:
             SlowHistory history(&store);
             QVERIFY(history.record({sighting(11, 0, 2, 2500), sighting(12, 0, 3, 3500)}));
             AuditLog audit(&store);
-            const qint64 id = audit.begin({{}, QStringLiteral("p"), QStringLiteral("pg1"), QStringLiteral("cancel"),
-                                           QStringLiteral("SELECT pg_cancel_backend($1) -- $1 = 11"), {}});
+            const qint64 id = audit.begin({{},
+                                           QStringLiteral("p"),
+                                           QStringLiteral("pg1"),
+                                           QStringLiteral("cancel"),
+                                           QStringLiteral("SELECT pg_cancel_backend($1) -- $1 = 11"),
+                                           {}});
             QVERIFY(id > 0);
             QVERIFY(audit.finish(id, true, QStringLiteral("sent")));
         }
@@ -311,15 +316,18 @@ private slots:
             for (int i = 0; i < PerThread; ++i) {
                 if (!history.record({sighting(base + i, i, i + 1, 1000 + i)}))
                     ++failures;
-                const qint64 id = audit.begin({{}, QStringLiteral("p"), QStringLiteral("pg1"),
-                                               QStringLiteral("cancel"), QStringLiteral("SELECT 1"), {}});
+                const qint64 id = audit.begin({{},
+                                               QStringLiteral("p"),
+                                               QStringLiteral("pg1"),
+                                               QStringLiteral("cancel"),
+                                               QStringLiteral("SELECT 1"),
+                                               {}});
                 if (id <= 0 || !audit.finish(id, true, QString()))
                     ++failures;
                 if (history.recent(QStringLiteral("p"), 5).isEmpty())
                     ++failures;
             }
-            return failures ? QStringLiteral("%1 failures, last: %2").arg(failures).arg(store.lastError())
-                            : QString();
+            return failures ? QStringLiteral("%1 failures, last: %2").arg(failures).arg(store.lastError()) : QString();
         };
         QThreadPool pool;
         pool.setMaxThreadCount(2);
@@ -334,6 +342,36 @@ private slots:
         QCOMPARE(history.recent(QStringLiteral("p")).size(), 3 * PerThread);
         QCOMPARE(audit.list(-1).size(), 3 * PerThread);
         QVERIFY(connectionCount(store.path()) >= 3); // one per thread
+    }
+
+    void callsAreCheap()
+    {
+        // Not asserted (disk speed varies); printed so a regression is visible in the log.
+        LocalStore store(freshPath());
+        SlowHistory history(&store);
+        AuditLog audit(&store);
+        constexpr int N = 200;
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < N; ++i)
+            QVERIFY(history.record({sighting(i, i, i + 1, 1000)}));
+        const double recordUs = t.nsecsElapsed() / 1000.0 / N;
+        t.restart();
+        for (int i = 0; i < N; ++i) {
+            const qint64 id = audit.begin({{},
+                                           QStringLiteral("p"),
+                                           QStringLiteral("pg1"),
+                                           QStringLiteral("cancel"),
+                                           QStringLiteral("SELECT 1"),
+                                           {}});
+            QVERIFY(audit.finish(id, true, QString()));
+        }
+        const double auditUs = t.nsecsElapsed() / 1000.0 / N;
+        t.restart();
+        for (int i = 0; i < N; ++i)
+            QCOMPARE(history.recent(QStringLiteral("p"), 20).size(), 20);
+        const double recentUs = t.nsecsElapsed() / 1000.0 / N;
+        qInfo("per call: record %.0f us, audit begin+finish %.0f us, recent(20) %.0f us", recordUs, auditUs, recentUs);
     }
 
     void connectionClosedWhenThreadEnds()
@@ -362,9 +400,9 @@ private slots:
         LocalStore store(freshPath());
         AuditLog audit(&store);
         const QDateTime at = QDateTime::currentDateTimeUtc();
-        const qint64 id = audit.begin({at, QStringLiteral("prod-eu"), QStringLiteral("pg1"), QStringLiteral("cancel"),
-                                       QStringLiteral("SELECT pg_cancel_backend($1) -- $1 = 4242"),
-                                       QStringLiteral("alice")});
+        const qint64 id
+            = audit.begin({at, QStringLiteral("prod-eu"), QStringLiteral("pg1"), QStringLiteral("cancel"),
+                           QStringLiteral("SELECT pg_cancel_backend($1) -- $1 = 4242"), QStringLiteral("alice")});
         QVERIFY(id > 0);
         QList<AuditRecord> log = audit.list();
         QCOMPARE(log.size(), 1);
@@ -385,9 +423,13 @@ private slots:
         QVERIFY(log[0].finishedAt.isValid());
 
         // Default user and time are filled in; a refused attempt is a finished entry.
-        const qint64 refusedId = audit.refused(
-            {{}, QStringLiteral("ro"), QStringLiteral("pg1"), QStringLiteral("terminate"), QStringLiteral("SELECT 1"), {}},
-            QStringLiteral("profile ro is read-only"));
+        const qint64 refusedId = audit.refused({{},
+                                                QStringLiteral("ro"),
+                                                QStringLiteral("pg1"),
+                                                QStringLiteral("terminate"),
+                                                QStringLiteral("SELECT 1"),
+                                                {}},
+                                               QStringLiteral("profile ro is read-only"));
         QVERIFY(refusedId > id);
         log = audit.list();
         QCOMPARE(log.size(), 2);
@@ -408,12 +450,16 @@ private slots:
         QVERIFY(!AuditLog::mentionsPassword(QStringLiteral("SELECT pg_cancel_backend($1)")));
         QCOMPARE(AuditLog::redacted(QStringLiteral("SELECT 1")), QStringLiteral("SELECT 1"));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("mentions a password")));
-        const qint64 id = audit.begin({{}, QStringLiteral("p"), QStringLiteral("pg1"), QStringLiteral("alter-role"),
-                                       secretSql, {}});
+        const qint64 id = audit.begin(
+            {{}, QStringLiteral("p"), QStringLiteral("pg1"), QStringLiteral("alter-role"), secretSql, {}});
         QVERIFY(id > 0);
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("mentions a password")));
-        QVERIFY(audit.begin({{}, QStringLiteral("p"), QStringLiteral("pg1"), QStringLiteral("connect"),
-                             QStringLiteral("host=db1 user=ops Password=s3cr3t"), {}})
+        QVERIFY(audit.begin({{},
+                             QStringLiteral("p"),
+                             QStringLiteral("pg1"),
+                             QStringLiteral("connect"),
+                             QStringLiteral("host=db1 user=ops Password=s3cr3t"),
+                             {}})
                 > 0);
         for (const AuditRecord& r : audit.list()) {
             QVERIFY2(!r.entry.command.contains(QLatin1String("hunter2")), qPrintable(r.entry.command));

@@ -1,0 +1,1 @@
+SELECT * FROM trades WHERE symbol = $1 ORDER BY created_at DESC LIMIT 50

@@ -1,0 +1,1 @@
+SELECT id FROM trades WHERE account_id = $1 AND created_at >= $2 AND created_at < $3

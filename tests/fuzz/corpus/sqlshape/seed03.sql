@@ -1,0 +1,1 @@
+SELECT * FROM orders WHERE status IN ('PENDING', 'OPEN') AND id = ANY($1) AND filled_at IS NULL

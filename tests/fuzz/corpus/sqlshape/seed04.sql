@@ -1,0 +1,1 @@
+SELECT * FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.status = $1 AND t.symbol LIKE 'REL%'

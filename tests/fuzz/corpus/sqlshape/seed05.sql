@@ -1,0 +1,1 @@
+WITH recent AS (SELECT * FROM trades WHERE created_at > now() - interval '1 hour') SELECT symbol, count(*) FROM recent GROUP BY 1

@@ -1,0 +1,1 @@
+UPDATE positions p SET quantity = p.quantity + t.quantity FROM trades t WHERE t.account_id = p.account_id AND t.id = $1

@@ -1,0 +1,1 @@
+DELETE FROM orders o USING accounts a WHERE a.id = o.account_id AND a.closed_at IS NULL RETURNING o.id

@@ -1,0 +1,1 @@
+INSERT INTO positions (account_id, instrument_id, quantity) VALUES ($1, $2, $3) ON CONFLICT (account_id, instrument_id) DO UPDATE SET quantity = excluded.quantity

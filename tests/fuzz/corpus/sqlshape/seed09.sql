@@ -1,0 +1,1 @@
+SELECT a.id, (SELECT count(*) FROM orders o WHERE o.account_id = a.id) FROM accounts a, LATERAL (SELECT * FROM trades WHERE account_id = a.id LIMIT 1) l

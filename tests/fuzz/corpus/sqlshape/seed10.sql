@@ -1,0 +1,1 @@
+SELECT * FROM trades WHERE (created_at, id) < ($1, $2) AND NOT (side = 'BUY' OR price BETWEEN 1 AND 2) ORDER BY created_at DESC, id DESC

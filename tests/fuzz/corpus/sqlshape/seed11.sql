@@ -1,0 +1,1 @@
+/* vigil */ EXPLAIN SELECT * FROM public.trades WHERE lower(symbol) = $1; SELECT 1

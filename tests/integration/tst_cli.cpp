@@ -1,0 +1,135 @@
+// The command-line face over the same core: JSON on stdout only, errors on stderr with a
+// non-zero exit, against the live sandbox.
+#include "pg/pgconnection.h"
+#include "testsupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+using namespace vigil;
+
+class TestCli : public QObject {
+    Q_OBJECT
+private:
+    struct Run {
+        int code = -1;
+        QByteArray out, err;
+    };
+    static Run vigil(const QStringList& args, int timeoutMs = 60000)
+    {
+        QProcess p;
+        p.start(test::vigilBinary(), args);
+        if (!p.waitForFinished(timeoutMs))
+            p.kill();
+        return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError() };
+    }
+    static QJsonObject json(const Run& r)
+    {
+        QJsonParseError e;
+        const QJsonDocument d = QJsonDocument::fromJson(r.out, &e);
+        if (e.error != QJsonParseError::NoError)
+            qFatal("stdout is not JSON: %s\n%s", qPrintable(e.errorString()), r.out.constData());
+        return d.object();
+    }
+
+private Q_SLOTS:
+    void version()
+    {
+        const Run r = vigil({ "--version" });
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("vigil "));
+    }
+
+    void statusJson()
+    {
+        const Run r = vigil({ "status", "--sandbox-dir", test::sandboxDir(), "--json" });
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonArray nodes = json(r).value("nodes").toArray();
+        QCOMPARE(nodes.size(), 8);
+        for (const QJsonValue& n : nodes)
+            QVERIFY(n.toObject().value("reachable").toBool());
+    }
+
+    void reportJsonMatchesServer()
+    {
+        // A pattern of our own with a known call count.
+        pg::Connection c;
+        pg::ConnectOptions o;
+        o.conninfo = test::sandboxProfile().pgNodes.first().conninfo;
+        o.applicationName = QStringLiteral("cli-test");
+        QVERIFY(c.open(o));
+        for (int i = 0; i < 7; ++i)
+            QVERIFY(c.exec(QStringLiteral("SELECT count(*) AS vigil_cli_marker FROM instruments WHERE id = $1"), { i })
+                        .ok());
+
+        const Run r = vigil({ "report", "--sandbox-dir", test::sandboxDir(), "--threshold-ms", "250", "--json" });
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject report = json(r);
+        const QJsonObject stats = report.value("query_stats").toObject();
+        for (const char* key : { "total_calls", "unique_patterns", "avg_time_ms", "slow_patterns", "threshold_ms" })
+            QVERIFY2(stats.contains(key), key);
+        QCOMPARE(stats.value("threshold_ms").toInt(), 250);
+        const QJsonArray patterns = report.value("patterns").toArray();
+        QCOMPARE(stats.value("unique_patterns").toInt(), patterns.size());
+        double lastTotal = 1e300;
+        qint64 sum = 0;
+        bool marker = false;
+        for (const QJsonValue& v : patterns) {
+            const QJsonObject p = v.toObject();
+            for (const char* key : { "queryid", "type", "calls", "mean_ms", "min_ms", "max_ms", "stddev_ms", "rows",
+                     "hit_pct", "query" })
+                QVERIFY2(p.contains(key), key);
+            QVERIFY(p.value("total_ms").toDouble() <= lastTotal); // ordered by total time
+            lastTotal = p.value("total_ms").toDouble();
+            sum += qint64(p.value("calls").toDouble());
+            QVERIFY(!p.value("query").toString().contains(QStringLiteral("/* vigil */"))); // own statements excluded
+            if (p.value("query").toString().contains(QStringLiteral("vigil_cli_marker"))) {
+                marker = true;
+                QCOMPARE(p.value("type").toString(), QStringLiteral("SELECT"));
+                const pg::Result direct = c.exec(QStringLiteral(
+                    "SELECT calls FROM pg_stat_statements WHERE queryid = $1::bigint"), { p.value("queryid").toString() });
+                QCOMPARE(qint64(p.value("calls").toDouble()), direct.toInt64(0, 0));
+            }
+        }
+        QVERIFY(marker);
+        QCOMPARE(qint64(stats.value("total_calls").toDouble()), sum);
+        QVERIFY(report.value("slow").isArray());
+        const QJsonObject cache = report.value("cache").toObject();
+        QVERIFY(cache.value("pg_hit_pct").toDouble() > 0);
+        QVERIFY(cache.contains("redis_hit_pct"));
+        QVERIFY(r.err.isEmpty() || !r.err.contains("{")); // nothing JSON on stderr
+    }
+
+    void badTargetsFailOnStderr_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expect");
+        QTest::newRow("no target") << QStringList { "report", "--json" } << "no target";
+        QTest::newRow("two targets") << QStringList { "report", "--sandbox-dir", "/nope", "--pg", "host=x" }
+                                     << "give one target";
+        QTest::newRow("no sandbox") << QStringList { "status", "--sandbox-dir", "/tmp/vigil-no-such-sandbox" }
+                                    << "no usable sandbox";
+        QTest::newRow("malformed pg") << QStringList { "status", "--pg", "host=127.0.0.1 port" } << "does not parse";
+        QTest::newRow("bad redis") << QStringList { "status", "--redis", "nonsense" } << "HOST:PORT";
+        QTest::newRow("refused") << QStringList { "report", "--pg", "host=127.0.0.1 port=1 dbname=x connect_timeout=2" }
+                                 << "nothing is listening";
+        QTest::newRow("bad threshold") << QStringList { "report", "--pg", "host=127.0.0.1", "--threshold-ms", "x" }
+                                       << "positive number";
+    }
+    void badTargetsFailOnStderr()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expect);
+        const Run r = vigil(args, 20000);
+        QVERIFY(r.code != 0);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(QString::fromUtf8(r.err).contains(expect), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
