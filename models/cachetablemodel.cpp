@@ -100,13 +100,21 @@ QVariant CacheTableModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    static const char* const names[ColumnCount] = { nullptr, QT_TR_NOOP("Table"), QT_TR_NOOP("Hit % now"),
-        QT_TR_NOOP("Hit % lifetime"), QT_TR_NOOP("Reads/s"), QT_TR_NOOP("Blocks hit"), QT_TR_NOOP("Blocks read") };
-    static const char* const tips[ColumnCount] = { nullptr, QT_TR_NOOP("The index's table"),
+    static const char* const names[ColumnCount] = {nullptr,
+                                                   QT_TR_NOOP("Table"),
+                                                   QT_TR_NOOP("Hit % now"),
+                                                   QT_TR_NOOP("Hit % lifetime"),
+                                                   QT_TR_NOOP("Reads/s"),
+                                                   QT_TR_NOOP("Blocks hit"),
+                                                   QT_TR_NOOP("Blocks read")};
+    static const char* const tips[ColumnCount] = {
+        nullptr,
+        QT_TR_NOOP("The index's table"),
         QT_TR_NOOP("Shared-buffer hit ratio between the last two polls (empty: no block was accessed)"),
         QT_TR_NOOP("Hit ratio since the statistics were last reset"),
         QT_TR_NOOP("Blocks read from outside shared buffers (OS cache or disk) per second, between the last two polls"),
-        QT_TR_NOOP("Blocks found in shared buffers, lifetime"), QT_TR_NOOP("Blocks read into shared buffers, lifetime") };
+        QT_TR_NOOP("Blocks found in shared buffers, lifetime"),
+        QT_TR_NOOP("Blocks read into shared buffers, lifetime")};
     if (role == Qt::DisplayRole)
         return section == NameColumn ? m_nameHeader : tr(names[section]);
     if (role == Qt::ToolTipRole)

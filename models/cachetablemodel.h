@@ -7,11 +7,20 @@
 namespace vigil {
 
 // Buffer-cache figures of databases, tables or indexes, keyed by (table, name).
-class CacheTableModel : public QAbstractTableModel {
+class CacheTableModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
-    enum Column { NameColumn, TableColumn, IntervalHitColumn, HitColumn, ReadsPerSecColumn, HitsColumn, ReadsColumn,
-        ColumnCount };
+    enum Column {
+        NameColumn,
+        TableColumn,
+        IntervalHitColumn,
+        HitColumn,
+        ReadsPerSecColumn,
+        HitsColumn,
+        ReadsColumn,
+        ColumnCount
+    };
     enum Role { SortRole = Qt::UserRole };
 
     explicit CacheTableModel(const QString& nameHeader, QObject* parent = nullptr);

@@ -72,11 +72,11 @@ void NodeTableModel::applySnapshot(const NodeSnapshot& snapshot)
     if (row < 0) {
         row = int(m_rows.size());
         beginInsertRows({}, row, row);
-        m_rows.append({ snapshot, true });
+        m_rows.append({snapshot, true});
         endInsertRows();
         return;
     }
-    m_rows[row] = { snapshot, true };
+    m_rows[row] = {snapshot, true};
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -116,7 +116,7 @@ QVariant NodeTableModel::display(const Row& row, int column) const
             return s.diagnosis.what.isEmpty() ? tr("up") : tr("up, %1").arg(s.diagnosis.what);
         return tr("down since %1 — %2")
             .arg(QLocale().toString(s.downSince.toLocalTime().time(), QLocale::ShortFormat),
-                s.diagnosis.what.isEmpty() ? s.lastError : s.diagnosis.what);
+                 s.diagnosis.what.isEmpty() ? s.lastError : s.diagnosis.what);
     case RateColumn:
         if (s.kind == NodeKind::Postgres || s.kind == NodeKind::PgBouncer)
             return hasValue(s.tps) ? tr("%1 tps").arg(num(s.tps, 1)) : QString();
@@ -215,18 +215,9 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
     static const char* const names[ColumnCount] = {
-        QT_TR_NOOP("Node"),
-        QT_TR_NOOP("Kind"),
-        QT_TR_NOOP("Role"),
-        QT_TR_NOOP("Status"),
-        QT_TR_NOOP("Rate"),
-        QT_TR_NOOP("Connections"),
-        QT_TR_NOOP("Cache hit"),
-        QT_TR_NOOP("Replication"),
-        QT_TR_NOOP("Memory"),
-        QT_TR_NOOP("Round trip"),
-        QT_TR_NOOP("Uptime"),
-        QT_TR_NOOP("Version"),
+        QT_TR_NOOP("Node"),   QT_TR_NOOP("Kind"),        QT_TR_NOOP("Role"),      QT_TR_NOOP("Status"),
+        QT_TR_NOOP("Rate"),   QT_TR_NOOP("Connections"), QT_TR_NOOP("Cache hit"), QT_TR_NOOP("Replication"),
+        QT_TR_NOOP("Memory"), QT_TR_NOOP("Round trip"),  QT_TR_NOOP("Uptime"),    QT_TR_NOOP("Version"),
     };
     static const char* const tips[ColumnCount] = {
         QT_TR_NOOP("Node name from the profile; hover a row for its address"),

@@ -10,7 +10,8 @@ namespace vigil {
 // One row per server of the connected profile, keyed by node name. Snapshots update their row in
 // place (dataChanged); rows are inserted or removed only when the node list changes, so
 // selection and scroll position survive every poll.
-class NodeTableModel : public QAbstractTableModel {
+class NodeTableModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
     enum Column {
@@ -48,7 +49,8 @@ public:
     static QString formatDuration(qint64 seconds);
 
 private:
-    struct Row {
+    struct Row
+    {
         NodeSnapshot snap;
         bool seen = false; // no snapshot yet: "connecting"
     };

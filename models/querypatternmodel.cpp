@@ -85,7 +85,7 @@ void QueryPatternModel::merge(const StatementsSnapshot& snapshot)
     for (const StatementEntry& e : snapshot.entries) {
         const auto it = m_index.constFind(e.key);
         if (it == m_index.constEnd()) {
-            added.append({ e, analysis::cacheCandidateReason(e) });
+            added.append({e, analysis::cacheCandidateReason(e)});
             continue;
         }
         Row& r = m_rows[*it];
@@ -242,11 +242,11 @@ QVariant QueryPatternModel::headerData(int section, Qt::Orientation orientation,
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    static const char* const names[ColumnCount] = { QT_TR_NOOP("Type"), QT_TR_NOOP("Query"), QT_TR_NOOP("Calls"),
-        QT_TR_NOOP("Calls/s"), QT_TR_NOOP("Total ms"), QT_TR_NOOP("Mean ms"), QT_TR_NOOP("Min ms"),
-        QT_TR_NOOP("Max ms"), QT_TR_NOOP("Stddev ms"), QT_TR_NOOP("ms/s"), QT_TR_NOOP("Rows"),
-        QT_TR_NOOP("Rows/call"), QT_TR_NOOP("Hit %"), QT_TR_NOOP("Database"), QT_TR_NOOP("User"),
-        QT_TR_NOOP("Cache") };
+    static const char* const names[ColumnCount]
+        = {QT_TR_NOOP("Type"),      QT_TR_NOOP("Query"),    QT_TR_NOOP("Calls"),  QT_TR_NOOP("Calls/s"),
+           QT_TR_NOOP("Total ms"),  QT_TR_NOOP("Mean ms"),  QT_TR_NOOP("Min ms"), QT_TR_NOOP("Max ms"),
+           QT_TR_NOOP("Stddev ms"), QT_TR_NOOP("ms/s"),     QT_TR_NOOP("Rows"),   QT_TR_NOOP("Rows/call"),
+           QT_TR_NOOP("Hit %"),     QT_TR_NOOP("Database"), QT_TR_NOOP("User"),   QT_TR_NOOP("Cache")};
     static const char* const tips[ColumnCount] = {
         QT_TR_NOOP("Statement type from the PostgreSQL parser (a leading comment or a CTE does not fool it)"),
         QT_TR_NOOP("Normalized statement text ($1, $2 for constants), as pg_stat_statements keeps it"),
@@ -254,13 +254,16 @@ QVariant QueryPatternModel::headerData(int section, Qt::Orientation orientation,
         QT_TR_NOOP("Executions per second between the last two polls, over the measured elapsed time"),
         QT_TR_NOOP("Total execution time, milliseconds"),
         QT_TR_NOOP("Mean execution time per call; red when over the slow threshold"),
-        QT_TR_NOOP("Fastest execution"), QT_TR_NOOP("Slowest execution"),
+        QT_TR_NOOP("Fastest execution"),
+        QT_TR_NOOP("Slowest execution"),
         QT_TR_NOOP("Standard deviation of the execution time"),
         QT_TR_NOOP("Execution milliseconds spent per second of wall time between the last two polls: the share of "
                    "the server this pattern takes now"),
-        QT_TR_NOOP("Rows returned or affected, total"), QT_TR_NOOP("Rows per call"),
+        QT_TR_NOOP("Rows returned or affected, total"),
+        QT_TR_NOOP("Rows per call"),
         QT_TR_NOOP("Shared-buffer hit ratio of this pattern: shared_blks_hit / (hit + read)"),
-        QT_TR_NOOP("Database"), QT_TR_NOOP("Role that ran it"),
+        QT_TR_NOOP("Database"),
+        QT_TR_NOOP("Role that ran it"),
         QT_TR_NOOP("Marked when the pattern is frequent, cheap and returns few rows, so a Redis cache would remove "
                    "load; the tooltip says why"),
     };

@@ -10,7 +10,8 @@ namespace vigil {
 // pg_stat_statements patterns keyed by (user, database, queryid). Each poll is merged as a keyed
 // diff: changed rows emit dataChanged, new patterns are inserted, vanished ones removed, so
 // selection and scroll position survive every poll.
-class QueryPatternModel : public QAbstractTableModel {
+class QueryPatternModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
     enum Column {
@@ -57,7 +58,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    struct Row {
+    struct Row
+    {
         StatementEntry entry;
         QString cacheReason;
     };

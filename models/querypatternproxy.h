@@ -6,7 +6,8 @@ namespace vigil {
 
 // Sorts Query patterns on their numeric sort role and filters by text, statement type,
 // database and user; Vigil's own statements are hidden unless asked for.
-class QueryPatternProxy : public QSortFilterProxyModel {
+class QueryPatternProxy : public QSortFilterProxyModel
+{
     Q_OBJECT
 public:
     explicit QueryPatternProxy(QObject* parent = nullptr);

@@ -37,7 +37,7 @@ void RunningStatementModel::merge(const QList<RunningStatement>& running)
 {
     for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
         const bool still = std::any_of(running.begin(), running.end(),
-            [&](const RunningStatement& r) { return sameStatement(r, m_rows[i]); });
+                                       [&](const RunningStatement& r) { return sameStatement(r, m_rows[i]); });
         if (!still) {
             beginRemoveRows({}, i, i);
             m_rows.removeAt(i);
@@ -45,7 +45,8 @@ void RunningStatementModel::merge(const QList<RunningStatement>& running)
         }
     }
     for (const RunningStatement& r : running) {
-        const auto it = std::find_if(m_rows.begin(), m_rows.end(), [&](const RunningStatement& x) { return sameStatement(x, r); });
+        const auto it = std::find_if(m_rows.begin(), m_rows.end(),
+                                     [&](const RunningStatement& x) { return sameStatement(x, r); });
         if (it != m_rows.end()) {
             *it = r;
             const int row = int(it - m_rows.begin());
@@ -117,16 +118,20 @@ QVariant RunningStatementModel::headerData(int section, Qt::Orientation orientat
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    static const char* const names[ColumnCount] = { QT_TR_NOOP("PID"), QT_TR_NOOP("Running for"),
-        QT_TR_NOOP("Database"), QT_TR_NOOP("User"), QT_TR_NOOP("Application"), QT_TR_NOOP("Client"),
-        QT_TR_NOOP("Waiting on"), QT_TR_NOOP("Blocked by"), QT_TR_NOOP("Query") };
-    static const char* const tips[ColumnCount] = { QT_TR_NOOP("Backend process id (pg_stat_activity.pid)"),
-        QT_TR_NOOP("Time since the statement started (query_start), at the last poll"), QT_TR_NOOP("Database"),
-        QT_TR_NOOP("Role"), QT_TR_NOOP("application_name of the session"),
-        QT_TR_NOOP("Client address (empty: Unix socket)"),
-        QT_TR_NOOP("wait_event_type:wait_event, empty when running on CPU"),
-        QT_TR_NOOP("Backends holding the locks this one waits for (pg_blocking_pids)"),
-        QT_TR_NOOP("Statement text as pg_stat_activity shows it (track_activity_query_size may cut it)") };
+    static const char* const names[ColumnCount]
+        = {QT_TR_NOOP("PID"),        QT_TR_NOOP("Running for"), QT_TR_NOOP("Database"),
+           QT_TR_NOOP("User"),       QT_TR_NOOP("Application"), QT_TR_NOOP("Client"),
+           QT_TR_NOOP("Waiting on"), QT_TR_NOOP("Blocked by"),  QT_TR_NOOP("Query")};
+    static const char* const tips[ColumnCount]
+        = {QT_TR_NOOP("Backend process id (pg_stat_activity.pid)"),
+           QT_TR_NOOP("Time since the statement started (query_start), at the last poll"),
+           QT_TR_NOOP("Database"),
+           QT_TR_NOOP("Role"),
+           QT_TR_NOOP("application_name of the session"),
+           QT_TR_NOOP("Client address (empty: Unix socket)"),
+           QT_TR_NOOP("wait_event_type:wait_event, empty when running on CPU"),
+           QT_TR_NOOP("Backends holding the locks this one waits for (pg_blocking_pids)"),
+           QT_TR_NOOP("Statement text as pg_stat_activity shows it (track_activity_query_size may cut it)")};
     if (role == Qt::DisplayRole)
         return tr(names[section]);
     if (role == Qt::ToolTipRole)

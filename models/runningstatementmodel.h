@@ -8,7 +8,8 @@ namespace vigil {
 
 // Statements running over the slow threshold, keyed by (pid, query start): a statement keeps its
 // row while it runs, its duration ticking up, and leaves when it ends.
-class RunningStatementModel : public QAbstractTableModel {
+class RunningStatementModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
     enum Column {

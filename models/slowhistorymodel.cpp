@@ -5,14 +5,14 @@
 namespace vigil {
 
 namespace {
-    QString when(const QDateTime& t)
-    {
-        return QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    }
-    QString seconds(double ms)
-    {
-        return QLocale().toString(ms / 1000.0, 'f', 1) + QStringLiteral(" s");
-    }
+QString when(const QDateTime& t)
+{
+    return QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+QString seconds(double ms)
+{
+    return QLocale().toString(ms / 1000.0, 'f', 1) + QStringLiteral(" s");
+}
 } // namespace
 
 SlowHistoryModel::SlowHistoryModel(QObject* parent)
@@ -85,14 +85,18 @@ QVariant SlowHistoryModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    static const char* const names[ColumnCount] = { QT_TR_NOOP("Last seen"), QT_TR_NOOP("Longest seen"),
-        QT_TR_NOOP("PID"), QT_TR_NOOP("Database"), QT_TR_NOOP("User"), QT_TR_NOOP("Application"),
-        QT_TR_NOOP("Waiting on"), QT_TR_NOOP("Query") };
-    static const char* const tips[ColumnCount] = { QT_TR_NOOP("Last poll that saw the statement running"),
-        QT_TR_NOOP("Longest running time seen by a poll (the statement may have run a little longer)"),
-        QT_TR_NOOP("Backend process id"), QT_TR_NOOP("Database"), QT_TR_NOOP("Role"),
-        QT_TR_NOOP("application_name"), QT_TR_NOOP("Wait event at the last sighting"),
-        QT_TR_NOOP("Statement text") };
+    static const char* const names[ColumnCount]
+        = {QT_TR_NOOP("Last seen"), QT_TR_NOOP("Longest seen"), QT_TR_NOOP("PID"),        QT_TR_NOOP("Database"),
+           QT_TR_NOOP("User"),      QT_TR_NOOP("Application"),  QT_TR_NOOP("Waiting on"), QT_TR_NOOP("Query")};
+    static const char* const tips[ColumnCount]
+        = {QT_TR_NOOP("Last poll that saw the statement running"),
+           QT_TR_NOOP("Longest running time seen by a poll (the statement may have run a little longer)"),
+           QT_TR_NOOP("Backend process id"),
+           QT_TR_NOOP("Database"),
+           QT_TR_NOOP("Role"),
+           QT_TR_NOOP("application_name"),
+           QT_TR_NOOP("Wait event at the last sighting"),
+           QT_TR_NOOP("Statement text")};
     if (role == Qt::DisplayRole)
         return tr(names[section]);
     if (role == Qt::ToolTipRole)
@@ -164,13 +168,13 @@ QVariant SlowFrequencyModel::headerData(int section, Qt::Orientation orientation
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    static const char* const names[ColumnCount] = { QT_TR_NOOP("Times slow"), QT_TR_NOOP("Longest"),
-        QT_TR_NOOP("Mean"), QT_TR_NOOP("Last seen"), QT_TR_NOOP("Pattern") };
-    static const char* const tips[ColumnCount] = {
-        QT_TR_NOOP("Executions seen over the threshold (one per backend and start, however many polls saw it)"),
-        QT_TR_NOOP("Longest running time seen"), QT_TR_NOOP("Mean of the longest running times seen"),
-        QT_TR_NOOP("Most recent sighting"),
-        QT_TR_NOOP("Grouped by query_id when the server reports one, by text otherwise") };
+    static const char* const names[ColumnCount] = {QT_TR_NOOP("Times slow"), QT_TR_NOOP("Longest"), QT_TR_NOOP("Mean"),
+                                                   QT_TR_NOOP("Last seen"), QT_TR_NOOP("Pattern")};
+    static const char* const tips[ColumnCount]
+        = {QT_TR_NOOP("Executions seen over the threshold (one per backend and start, however many polls saw it)"),
+           QT_TR_NOOP("Longest running time seen"), QT_TR_NOOP("Mean of the longest running times seen"),
+           QT_TR_NOOP("Most recent sighting"),
+           QT_TR_NOOP("Grouped by query_id when the server reports one, by text otherwise")};
     if (role == Qt::DisplayRole)
         return tr(names[section]);
     if (role == Qt::ToolTipRole)

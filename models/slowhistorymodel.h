@@ -8,11 +8,21 @@ namespace vigil {
 
 // The persisted slow-statement history (newest first) or its per-pattern frequency, read from
 // the local store. Small (the store keeps the last N rows), so a reload replaces it whole.
-class SlowHistoryModel : public QAbstractTableModel {
+class SlowHistoryModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
-    enum Column { LastSeenColumn, DurationColumn, PidColumn, DatabaseColumn, UserColumn, ApplicationColumn,
-        WaitColumn, QueryColumn, ColumnCount };
+    enum Column {
+        LastSeenColumn,
+        DurationColumn,
+        PidColumn,
+        DatabaseColumn,
+        UserColumn,
+        ApplicationColumn,
+        WaitColumn,
+        QueryColumn,
+        ColumnCount
+    };
     enum Role { SortRole = Qt::UserRole };
 
     explicit SlowHistoryModel(QObject* parent = nullptr);
@@ -26,7 +36,8 @@ private:
     QList<store::SlowSighting> m_rows;
 };
 
-class SlowFrequencyModel : public QAbstractTableModel {
+class SlowFrequencyModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
     enum Column { CountColumn, MaxColumn, MeanColumn, LastSeenColumn, QueryColumn, ColumnCount };

@@ -13,7 +13,7 @@
 namespace vigil::ui {
 
 ActionConfirmDialog::ActionConfirmDialog(const Profile& profile, const QString& title, const QString& what,
-    const QString& command, QWidget* parent)
+                                         const QString& command, QWidget* parent)
     : QDialog(parent)
     , m_profile(profile)
 {
@@ -31,8 +31,8 @@ ActionConfirmDialog::ActionConfirmDialog(const Profile& profile, const QString& 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_run = buttons->addButton(tr("Run"), QDialogButtonBox::AcceptRole);
     if (profile.production) {
-        auto* warn = new QLabel(tr("<b>%1 is a production profile.</b> Type its name to enable Run.")
-                                    .arg(profile.name.toHtmlEscaped()),
+        auto* warn = new QLabel(
+            tr("<b>%1 is a production profile.</b> Type its name to enable Run.").arg(profile.name.toHtmlEscaped()),
             this);
         layout->addWidget(warn);
         m_typed = new QLineEdit(this);
@@ -40,7 +40,7 @@ ActionConfirmDialog::ActionConfirmDialog(const Profile& profile, const QString& 
         layout->addWidget(m_typed);
         m_run->setEnabled(false);
         connect(m_typed, &QLineEdit::textChanged, this,
-            [this] { m_run->setEnabled(actions::confirmTypedName(m_profile, m_typed->text())); });
+                [this] { m_run->setEnabled(actions::confirmTypedName(m_profile, m_typed->text())); });
     }
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -54,7 +54,7 @@ bool ActionConfirmDialog::typedNameConfirmed() const
 }
 
 bool confirmAction(QWidget* parent, const Profile& profile, const QString& action, const QString& title,
-    const QString& what, const QString& command, bool* typedNameConfirmed, QString* refusal)
+                   const QString& what, const QString& command, bool* typedNameConfirmed, QString* refusal)
 {
     const actions::GateDecision gate = actions::gate(profile, action);
     if (!gate.allowed && !gate.needsTypedName) {

@@ -47,7 +47,8 @@ void Banner::setItems(const QList<Item>& items)
     for (const Item& i : items) {
         anyError |= i.error;
         anySql |= !i.fixSql.isEmpty();
-        html += QStringLiteral("<div>%1 %2</div>").arg(i.error ? QStringLiteral("✖") : QStringLiteral("⚠"), i.text.toHtmlEscaped());
+        html += QStringLiteral("<div>%1 %2</div>")
+                    .arg(i.error ? QStringLiteral("✖") : QStringLiteral("⚠"), i.text.toHtmlEscaped());
         if (!i.fixSql.isEmpty())
             html += QStringLiteral("<pre style='margin-left:18px'>%1</pre>").arg(i.fixSql.toHtmlEscaped());
     }

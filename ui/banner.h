@@ -9,10 +9,12 @@ namespace vigil::ui {
 
 // The in-place notice above a page: nodes that are down, missing extensions or privileges, each
 // with the SQL that fixes it. Never a modal box; it disappears when the condition clears.
-class Banner : public QFrame {
+class Banner : public QFrame
+{
     Q_OBJECT
 public:
-    struct Item {
+    struct Item
+    {
         QString text;
         QString fixSql; // empty when there is nothing to run
         bool error = true; // red for a failure, amber for a missing feature

@@ -96,15 +96,15 @@ void CachePage::onCache()
     for (const CacheRow& db : c->databases) {
         if (db.name != c->currentDatabase)
             continue;
-        m_summary->setText(tr("<b>PostgreSQL %1</b>, database %2: hit %3 now, %4 lifetime; %5 blocks read/s from "
-                              "outside shared buffers")
-                               .arg(m_insight->node(), db.name,
-                                   hasValue(db.intervalHitPct) ? loc.toString(db.intervalHitPct, 'f', 2) + " %"
-                                                               : tr("– (idle)"),
-                                   hasValue(db.hitPct) ? loc.toString(db.hitPct, 'f', 2) + " %" : QStringLiteral("–"),
-                                   hasValue(db.readsPerSec) ? loc.toString(db.readsPerSec, 'f', 1) : QStringLiteral("–")));
+        m_summary->setText(
+            tr("<b>PostgreSQL %1</b>, database %2: hit %3 now, %4 lifetime; %5 blocks read/s from "
+               "outside shared buffers")
+                .arg(m_insight->node(), db.name,
+                     hasValue(db.intervalHitPct) ? loc.toString(db.intervalHitPct, 'f', 2) + " %" : tr("– (idle)"),
+                     hasValue(db.hitPct) ? loc.toString(db.hitPct, 'f', 2) + " %" : QStringLiteral("–"),
+                     hasValue(db.readsPerSec) ? loc.toString(db.readsPerSec, 'f', 1) : QStringLiteral("–")));
     }
-    m_pgChart->setSeries({ { tr("hit %"), m_insight->databaseHitPct().points() } });
+    m_pgChart->setSeries({{tr("hit %"), m_insight->databaseHitPct().points()}});
 }
 
 void CachePage::refreshRedis()
@@ -116,21 +116,23 @@ void CachePage::refreshRedis()
         if (s.kind != NodeKind::Redis || !s.reachable)
             continue;
         const qint64 total = s.keyspaceHits + s.keyspaceMisses;
-        lines << tr("<b>%1</b> (%2): keyspace hit %3 now, %4 lifetime; memory %5%6; %7 evicted, %8 expired keys")
-                     .arg(s.node, roleName(s.role),
-                         hasValue(s.keyspaceHitPct) ? loc.toString(s.keyspaceHitPct, 'f', 2) + " %" : tr("– (idle)"),
-                         total > 0 ? loc.toString(100.0 * double(s.keyspaceHits) / double(total), 'f', 2) + " %"
-                                   : QStringLiteral("–"),
-                         NodeTableModel::formatBytes(double(s.usedMemory)),
-                         s.maxMemory > 0 ? tr(" of %1 (%2)").arg(NodeTableModel::formatBytes(double(s.maxMemory)),
-                                               s.maxmemoryPolicy)
-                                         : tr(" (no maxmemory)"))
-                     .arg(s.evictedKeys)
-                     .arg(s.expiredKeys);
+        lines
+            << tr("<b>%1</b> (%2): keyspace hit %3 now, %4 lifetime; memory %5%6; %7 evicted, %8 expired keys")
+                   .arg(s.node, roleName(s.role),
+                        hasValue(s.keyspaceHitPct) ? loc.toString(s.keyspaceHitPct, 'f', 2) + " %" : tr("– (idle)"),
+                        total > 0 ? loc.toString(100.0 * double(s.keyspaceHits) / double(total), 'f', 2) + " %"
+                                  : QStringLiteral("–"),
+                        NodeTableModel::formatBytes(double(s.usedMemory)),
+                        s.maxMemory > 0
+                            ? tr(" of %1 (%2)").arg(NodeTableModel::formatBytes(double(s.maxMemory)), s.maxmemoryPolicy)
+                            : tr(" (no maxmemory)"))
+                   .arg(s.evictedKeys)
+                   .arg(s.expiredKeys);
         if (const TimeSeries* ts = m_cluster->series(s.node, Metric::KeyspaceHitPct))
-            series.append({ s.node, ts->points() });
+            series.append({s.node, ts->points()});
     }
-    m_redis->setText(lines.isEmpty() ? tr("No Redis node reachable in this profile.") : lines.join(QStringLiteral("<br>")));
+    m_redis->setText(lines.isEmpty() ? tr("No Redis node reachable in this profile.")
+                                     : lines.join(QStringLiteral("<br>")));
     m_redisChart->setSeries(series);
 }
 

@@ -17,7 +17,8 @@ class TimeChart;
 
 // Cache effectiveness: PostgreSQL buffer-cache hit ratio per database and for the busiest tables
 // and indexes, Redis keyspace hit ratio, memory, evictions and expirations, with charts over time.
-class CachePage : public QWidget {
+class CachePage : public QWidget
+{
     Q_OBJECT
 public:
     CachePage(InsightMonitor* insight, ClusterMonitor* cluster, QWidget* parent = nullptr);

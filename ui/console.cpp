@@ -1,9 +1,9 @@
 #include "console.h"
 
+#include "connect/profilestore.h"
 #include "mainwindow.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
-#include "connect/profilestore.h"
 #include "overviewpage.h"
 #include "profileconnector.h"
 #include "profiledialog.h"
@@ -21,53 +21,54 @@
 namespace vigil::ui {
 
 namespace {
-    struct Options {
-        bool startSandbox = false;
-        QString sandboxDir;
-        QString profile;
-        QString screenshot;
-        int screenshotDelayMs = 8000;
-        QString tab;
-        int periodMs = 1000;
-    };
+struct Options
+{
+    bool startSandbox = false;
+    QString sandboxDir;
+    QString profile;
+    QString screenshot;
+    int screenshotDelayMs = 8000;
+    QString tab;
+    int periodMs = 1000;
+};
 
-    bool parse(const QStringList& args, Options* o, QString* error)
-    {
-        QCommandLineParser p;
-        p.setApplicationDescription(QStringLiteral("Vigil operations console"));
-        p.addOptions({
-            { QStringLiteral("sandbox"), QStringLiteral("Start a local sandbox, watch it, stop it on exit.") },
-            { QStringLiteral("sandbox-dir"), QStringLiteral("Sandbox directory (watch a running one, or where "
-                                                            "--sandbox starts it)."),
-                QStringLiteral("dir") },
-            { QStringLiteral("profile"), QStringLiteral("Connect to this saved profile."), QStringLiteral("name") },
-            { QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."),
-                QStringLiteral("file") },
-            { QStringLiteral("screenshot-delay-ms"), QStringLiteral("Wait before the screenshot (default 8000)."),
-                QStringLiteral("ms") },
-            { QStringLiteral("tab"), QStringLiteral("Open this tab first."), QStringLiteral("title") },
-            { QStringLiteral("period-ms"), QStringLiteral("Poll period (default 1000)."), QStringLiteral("ms") },
-        });
-        p.addHelpOption();
-        if (!p.parse(QStringList { QStringLiteral("vigil") } + args)) {
-            *error = p.errorText();
-            return false;
-        }
-        if (p.isSet(QStringLiteral("help"))) {
-            *error = p.helpText();
-            return false;
-        }
-        o->startSandbox = p.isSet(QStringLiteral("sandbox"));
-        o->sandboxDir = p.value(QStringLiteral("sandbox-dir"));
-        o->profile = p.value(QStringLiteral("profile"));
-        o->screenshot = p.value(QStringLiteral("screenshot"));
-        if (p.isSet(QStringLiteral("screenshot-delay-ms")))
-            o->screenshotDelayMs = p.value(QStringLiteral("screenshot-delay-ms")).toInt();
-        o->tab = p.value(QStringLiteral("tab"));
-        if (p.isSet(QStringLiteral("period-ms")))
-            o->periodMs = std::max(100, p.value(QStringLiteral("period-ms")).toInt());
-        return true;
+bool parse(const QStringList& args, Options* o, QString* error)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Vigil operations console"));
+    p.addOptions({
+        {QStringLiteral("sandbox"), QStringLiteral("Start a local sandbox, watch it, stop it on exit.")},
+        {QStringLiteral("sandbox-dir"),
+         QStringLiteral("Sandbox directory (watch a running one, or where "
+                        "--sandbox starts it)."),
+         QStringLiteral("dir")},
+        {QStringLiteral("profile"), QStringLiteral("Connect to this saved profile."), QStringLiteral("name")},
+        {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."), QStringLiteral("file")},
+        {QStringLiteral("screenshot-delay-ms"), QStringLiteral("Wait before the screenshot (default 8000)."),
+         QStringLiteral("ms")},
+        {QStringLiteral("tab"), QStringLiteral("Open this tab first."), QStringLiteral("title")},
+        {QStringLiteral("period-ms"), QStringLiteral("Poll period (default 1000)."), QStringLiteral("ms")},
+    });
+    p.addHelpOption();
+    if (!p.parse(QStringList {QStringLiteral("vigil")} + args)) {
+        *error = p.errorText();
+        return false;
     }
+    if (p.isSet(QStringLiteral("help"))) {
+        *error = p.helpText();
+        return false;
+    }
+    o->startSandbox = p.isSet(QStringLiteral("sandbox"));
+    o->sandboxDir = p.value(QStringLiteral("sandbox-dir"));
+    o->profile = p.value(QStringLiteral("profile"));
+    o->screenshot = p.value(QStringLiteral("screenshot"));
+    if (p.isSet(QStringLiteral("screenshot-delay-ms")))
+        o->screenshotDelayMs = p.value(QStringLiteral("screenshot-delay-ms")).toInt();
+    o->tab = p.value(QStringLiteral("tab"));
+    if (p.isSet(QStringLiteral("period-ms")))
+        o->periodMs = std::max(100, p.value(QStringLiteral("period-ms")).toInt());
+    return true;
+}
 } // namespace
 
 int runConsole(const QStringList& args)
@@ -87,12 +88,12 @@ int runConsole(const QStringList& args)
 
     // Saved profiles, connected through the keychain without blocking the GUI thread.
     auto* connector = new ProfileConnector(&window, &window);
-    auto refreshProfiles = [&window](const QString& current) {
-        window.setProfileNames(ProfileStore().names(), current);
-    };
+    auto refreshProfiles
+        = [&window](const QString& current) { window.setProfileNames(ProfileStore().names(), current); };
     refreshProfiles(o.profile);
     QObject::connect(&window, &MainWindow::connectRequested, connector, &ProfileConnector::connectProfile);
-    QObject::connect(connector, &ProfileConnector::ready, &window,
+    QObject::connect(
+        connector, &ProfileConnector::ready, &window,
         [&window, &o](const Profile& p, const QHash<QString, QString>& pw) { window.connectTo(p, pw, o.periodMs); });
     QObject::connect(connector, &ProfileConnector::failed, &window, &MainWindow::showActivity);
     QObject::connect(connector, &ProfileConnector::notice, &window, &MainWindow::showActivity);
@@ -118,8 +119,8 @@ int runConsole(const QStringList& args)
         QObject::connect(session, &SandboxSession::failed, &window, [&window](const QString& e) {
             window.showActivity(QObject::tr("Sandbox failed to start: %1").arg(e));
         });
-        QObject::connect(session, &SandboxSession::ready, &window,
-            [&window, &o](const sandbox::Topology& topo, qint64 ms) {
+        QObject::connect(
+            session, &SandboxSession::ready, &window, [&window, &o](const sandbox::Topology& topo, qint64 ms) {
                 window.showActivity(QObject::tr("Sandbox up in %1 s (%2); its workload runs in the background")
                                         .arg(double(ms) / 1000.0, 0, 'f', 1)
                                         .arg(topo.dir));

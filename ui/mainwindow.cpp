@@ -84,11 +84,11 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     auto* next = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Tab), this);
     next->setContext(Qt::WindowShortcut);
     connect(next, &QShortcut::activated, this,
-        [this] { m_tabs->setCurrentIndex((m_tabs->currentIndex() + 1) % m_tabs->count()); });
+            [this] { m_tabs->setCurrentIndex((m_tabs->currentIndex() + 1) % m_tabs->count()); });
     auto* prev = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), this);
     prev->setContext(Qt::WindowShortcut);
     connect(prev, &QShortcut::activated, this,
-        [this] { m_tabs->setCurrentIndex((m_tabs->currentIndex() + m_tabs->count() - 1) % m_tabs->count()); });
+            [this] { m_tabs->setCurrentIndex((m_tabs->currentIndex() + m_tabs->count() - 1) % m_tabs->count()); });
 
     statusBar()->addWidget(m_activity, 1);
     statusBar()->addPermanentWidget(m_health);
@@ -101,25 +101,26 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::addPlaceholderTabs()
 {
-    const struct {
+    const struct
+    {
         const char* title;
         const char* body;
     } tabs[] = {
-        { QT_TR_NOOP("Indexes"),
-            QT_TR_NOOP("index recommendations validated by HypoPG what-if plans, unused and duplicate indexes, and "
-                       "one-click CREATE INDEX CONCURRENTLY with live progress and cleanup.") },
-        { QT_TR_NOOP("Pool"),
-            QT_TR_NOOP("server connections by state and wait, max_connections utilisation, pgbouncer pools and "
-                       "tuning advice.") },
-        { QT_TR_NOOP("Replication"),
-            QT_TR_NOOP("streaming replica lag in bytes and time, Redis replicas, Sentinel state and events, lag "
-                       "charts and a live topology picture.") },
-        { QT_TR_NOOP("Drills"),
-            QT_TR_NOOP("step-by-step PostgreSQL promotion and Redis Sentinel failover drills with measured RTO and "
-                       "RPO.") },
-        { QT_TR_NOOP("Load tests"),
-            QT_TR_NOOP("the team's load scenarios with live RPS, p50/p95/p99/max latency, error rate, saved runs "
-                       "and reports.") },
+        {QT_TR_NOOP("Indexes"),
+         QT_TR_NOOP("index recommendations validated by HypoPG what-if plans, unused and duplicate indexes, and "
+                    "one-click CREATE INDEX CONCURRENTLY with live progress and cleanup.")},
+        {QT_TR_NOOP("Pool"),
+         QT_TR_NOOP("server connections by state and wait, max_connections utilisation, pgbouncer pools and "
+                    "tuning advice.")},
+        {QT_TR_NOOP("Replication"),
+         QT_TR_NOOP("streaming replica lag in bytes and time, Redis replicas, Sentinel state and events, lag "
+                    "charts and a live topology picture.")},
+        {QT_TR_NOOP("Drills"),
+         QT_TR_NOOP("step-by-step PostgreSQL promotion and Redis Sentinel failover drills with measured RTO and "
+                    "RPO.")},
+        {QT_TR_NOOP("Load tests"),
+         QT_TR_NOOP("the team's load scenarios with live RPS, p50/p95/p99/max latency, error rate, saved runs "
+                    "and reports.")},
     };
     for (const auto& t : tabs)
         m_tabs->addTab(new PlaceholderPage(tr(t.title), tr(t.body), this), tr(t.title));

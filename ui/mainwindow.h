@@ -19,10 +19,10 @@ class NodeTableModel;
 class QueryPatternModel;
 struct NodeSnapshot;
 namespace store {
-    class AuditLog;
-    class LocalStore;
-    class SlowHistory;
-}
+class AuditLog;
+class LocalStore;
+class SlowHistory;
+} // namespace store
 } // namespace vigil
 
 namespace vigil::ui {
@@ -34,7 +34,8 @@ class SlowQueriesPage;
 
 // The shell: profile picker, connect / disconnect, one page per tab, node health in the status
 // bar. Pages own their widgets; this class only wires them to the monitor.
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow
+{
     Q_OBJECT
 public:
     // The local store (slow-query history, audit log) lives at `storePath`; empty: the default.

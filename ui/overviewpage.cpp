@@ -1,8 +1,8 @@
 #include "overviewpage.h"
 
 #include "banner.h"
-#include "monitor/clustermonitor.h"
 #include "models/nodetablemodel.h"
+#include "monitor/clustermonitor.h"
 #include "tablesetup.h"
 #include "timechart.h"
 
@@ -24,7 +24,7 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     , m_filter(new QLineEdit(this))
     , m_table(new QTableView(this))
     , m_rates(new TimeChart(tr("Transactions per second (PostgreSQL, pgbouncer) and commands per second (Redis)"),
-          tr("per second"), this))
+                            tr("per second"), this))
 {
     m_proxy = setupTable(m_table, model, m_filter);
     m_table->sortByColumn(-1, Qt::AscendingOrder); // profile order until the operator sorts
@@ -57,9 +57,9 @@ void OverviewPage::refresh()
     QList<Banner::Item> items;
     for (const NodeSnapshot& s : m_monitor->latestAll()) {
         if (!s.reachable)
-            items.append({ s.diagnosis.toText(), {}, true });
+            items.append({s.diagnosis.toText(), {}, true});
         for (const Finding& f : s.findings)
-            items.append({ f.message, f.fixSql, false });
+            items.append({f.message, f.fixSql, false});
     }
     m_banner->setItems(items);
     if (isVisible())
@@ -78,7 +78,7 @@ void OverviewPage::updateChart()
         if (s.kind == NodeKind::Sentinel)
             continue;
         const TimeSeries* ts = m_monitor->series(s.node, s.kind == NodeKind::Redis ? Metric::OpsPerSec : Metric::Tps);
-        series.append({ s.node, ts ? ts->points() : QList<QPointF>() });
+        series.append({s.node, ts ? ts->points() : QList<QPointF>()});
     }
     m_rates->setSeries(series);
 }

@@ -20,7 +20,8 @@ class TimeChart;
 
 // Every node of the profile with its live figures, the banner for down nodes and missing
 // extensions or privileges, and a chart of transaction / command rates over time.
-class OverviewPage : public QWidget {
+class OverviewPage : public QWidget
+{
     Q_OBJECT
 public:
     OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidget* parent = nullptr);

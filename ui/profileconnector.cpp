@@ -14,18 +14,6 @@ ProfileConnector::ProfileConnector(QWidget* dialogParent, QObject* parent)
     connect(&m_secrets, &SecretStore::readFinished, this, &ProfileConnector::onRead);
 }
 
-QStringList ProfileConnector::secretNodes(const Profile& profile)
-{
-    QStringList nodes;
-    for (const PgNode& n : profile.pgNodes)
-        nodes << n.name;
-    if (!profile.pgbouncerAdmin.isEmpty())
-        nodes << QStringLiteral("pgbouncer-admin");
-    if (profile.redisNeedsPassword)
-        nodes << QStringLiteral("redis");
-    return nodes;
-}
-
 void ProfileConnector::connectProfile(const QString& name)
 {
     const auto p = ProfileStore().load(name);
@@ -36,7 +24,7 @@ void ProfileConnector::connectProfile(const QString& name)
     m_profile = *p;
     m_passwords.clear();
     m_unavailable.clear();
-    m_pending = secretNodes(m_profile);
+    m_pending = m_profile.secretNodes();
     if (m_pending.isEmpty()) {
         finish();
         return;
@@ -46,7 +34,7 @@ void ProfileConnector::connectProfile(const QString& name)
 }
 
 void ProfileConnector::onRead(const QString& profile, const QString& node, SecretStore::Status status,
-    const QString& secret, const QString& message)
+                              const QString& secret, const QString& message)
 {
     if (profile != m_profile.name || !m_pending.contains(node))
         return; // an answer for an earlier request
@@ -62,12 +50,12 @@ void ProfileConnector::onRead(const QString& profile, const QString& node, Secre
 void ProfileConnector::finish()
 {
     if (!m_unavailable.isEmpty()) {
-        Q_EMIT notice(tr("%1 — Vigil asks for passwords each time instead and keeps them in memory only.")
-                          .arg(m_unavailable));
-        for (const QString& node : secretNodes(m_profile)) {
+        Q_EMIT notice(
+            tr("%1 — Vigil asks for passwords each time instead and keeps them in memory only.").arg(m_unavailable));
+        for (const QString& node : m_profile.secretNodes()) {
             bool ok = false;
-            const QString pw = QInputDialog::getText(m_dialogParent,
-                tr("Password for %1 / %2").arg(m_profile.name, node),
+            const QString pw = QInputDialog::getText(
+                m_dialogParent, tr("Password for %1 / %2").arg(m_profile.name, node),
                 tr("The OS keychain is unavailable (%1), so the stored password cannot be read.\n"
                    "Enter the password for %2 for this session only, or leave it empty to rely on .pgpass, "
                    "trust or peer authentication.")

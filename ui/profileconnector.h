@@ -14,15 +14,13 @@ namespace vigil::ui {
 // Turns "connect to profile NAME" into a profile plus its passwords without blocking the GUI
 // thread: the keychain is read asynchronously; when it is unavailable the operator is asked for
 // each password (kept in memory for this session only) and told why.
-class ProfileConnector : public QObject {
+class ProfileConnector : public QObject
+{
     Q_OBJECT
 public:
     explicit ProfileConnector(QWidget* dialogParent, QObject* parent = nullptr);
 
     void connectProfile(const QString& name);
-
-    // Which secrets a profile may have, keyed as SecretStore keys them.
-    static QStringList secretNodes(const Profile& profile);
 
 Q_SIGNALS:
     void ready(const vigil::Profile& profile, const QHash<QString, QString>& passwords);
@@ -31,7 +29,7 @@ Q_SIGNALS:
 
 private:
     void onRead(const QString& profile, const QString& node, vigil::SecretStore::Status status, const QString& secret,
-        const QString& message);
+                const QString& message);
     void finish();
 
     QPointer<QWidget> m_dialogParent;

@@ -153,20 +153,6 @@ ProfileDialog::~ProfileDialog()
     m_watcher.waitForFinished();
 }
 
-QStringList ProfileDialog::secretNodes(const Profile& p) const
-{
-    QStringList nodes;
-    for (const PgNode& n : p.pgNodes)
-        nodes << n.name;
-    if (!p.pgbouncer.isEmpty())
-        nodes << QStringLiteral("pgbouncer");
-    if (!p.pgbouncerAdmin.isEmpty())
-        nodes << QStringLiteral("pgbouncer-admin");
-    if (p.redisNeedsPassword)
-        nodes << QStringLiteral("redis");
-    return nodes;
-}
-
 void ProfileDialog::reload()
 {
     const QString current = selectedProfile();
@@ -263,7 +249,7 @@ bool ProfileDialog::saveProfile(const Profile& profile, const QHash<QString, QSt
     if (!previousName.isEmpty() && previousName != stored.name) {
         // A rename: the old entry goes, and so do its keychain items (their keys carry the name).
         if (const std::optional<Profile> old = m_store.load(previousName)) {
-            for (const QString& node : secretNodes(*old))
+            for (const QString& node : old->secretNodes())
                 m_secrets->remove(previousName, node);
         }
         m_store.remove(previousName);
@@ -290,7 +276,7 @@ void ProfileDialog::deleteSelected(bool confirm)
         return;
     auto doDelete = [this, name] {
         if (const std::optional<Profile> p = m_store.load(name)) {
-            for (const QString& node : secretNodes(*p))
+            for (const QString& node : p->secretNodes())
                 m_secrets->remove(name, node);
         }
         m_store.remove(name);
@@ -333,7 +319,7 @@ void ProfileDialog::testSelected()
     m_progress->show();
     showStatus(tr("Testing \"%1\"…").arg(p->name));
     ++m_testGeneration;
-    const QStringList nodes = secretNodes(*p);
+    const QStringList nodes = p->secretNodes();
     m_pendingReads = int(nodes.size());
     updateButtons();
     if (nodes.isEmpty()) {

@@ -77,7 +77,6 @@ private:
     void showStatus(const QString& text, bool problem = false);
     void startCheck(quint64 generation);
     void showResults(const QList<CheckResult>& results);
-    QStringList secretNodes(const Profile& p) const;
 
     ProfileStore m_store;
     SecretStore* m_secrets = nullptr;

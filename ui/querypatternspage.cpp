@@ -47,8 +47,8 @@ QueryPatternsPage::QueryPatternsPage(InsightMonitor* insight, QueryPatternModel*
     , m_text(new QPlainTextEdit(this))
     , m_plan(new QPlainTextEdit(this))
     , m_planButton(new QPushButton(tr("Generic plan"), this))
-    , m_meanChart(new TimeChart(tr("Mean time per call"), tr("ms"), this))
-    , m_rateChart(new TimeChart(tr("Calls per second"), tr("calls/s"), this))
+    , m_meanChart(new TimeChart(tr("Mean time per call, ms (x: seconds ago)"), tr("ms"), this))
+    , m_rateChart(new TimeChart(tr("Calls per second (x: seconds ago)"), tr("calls/s"), this))
 {
     m_proxy->setSourceModel(model);
     setupView(m_table, m_proxy); // shared copy / CSV / sort behaviour over our own proxy
@@ -72,17 +72,16 @@ QueryPatternsPage::QueryPatternsPage(InsightMonitor* insight, QueryPatternModel*
     auto* find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, m_filter, [this] { m_filter->setFocus(); });
     m_kind->addItem(tr("All types"), -1);
-    for (auto k : { StatementKind::Select, StatementKind::Insert, StatementKind::Update, StatementKind::Delete,
-             StatementKind::Other })
+    for (auto k : {StatementKind::Select, StatementKind::Insert, StatementKind::Update, StatementKind::Delete,
+                   StatementKind::Other})
         m_kind->addItem(statementKindName(k), int(k));
-    connect(m_kind, &QComboBox::currentIndexChanged, this,
-        [this] { m_proxy->setKind(m_kind->currentData().toInt()); });
+    connect(m_kind, &QComboBox::currentIndexChanged, this, [this] { m_proxy->setKind(m_kind->currentData().toInt()); });
     m_database->addItem(tr("All databases"), QString());
     m_user->addItem(tr("All users"), QString());
     connect(m_database, &QComboBox::currentIndexChanged, this,
-        [this] { m_proxy->setDatabase(m_database->currentData().toString()); });
+            [this] { m_proxy->setDatabase(m_database->currentData().toString()); });
     connect(m_user, &QComboBox::currentIndexChanged, this,
-        [this] { m_proxy->setUser(m_user->currentData().toString()); });
+            [this] { m_proxy->setUser(m_user->currentData().toString()); });
     m_showVigil->setToolTip(tr("Show the statements Vigil itself runs (tagged /* vigil */)"));
     connect(m_showVigil, &QCheckBox::toggled, m_proxy, &QueryPatternProxy::setShowVigil);
 
@@ -116,8 +115,10 @@ QueryPatternsPage::QueryPatternsPage(InsightMonitor* insight, QueryPatternModel*
     });
     m_meanChart->chart()->legend()->hide();
     m_rateChart->chart()->legend()->hide();
-    m_meanChart->setMinimumHeight(150);
-    m_rateChart->setMinimumHeight(150);
+    m_meanChart->setCompact(true);
+    m_rateChart->setCompact(true);
+    m_meanChart->setMinimumHeight(170);
+    m_rateChart->setMinimumHeight(170);
     m_text->setMinimumHeight(60);
     m_plan->setMinimumHeight(60);
 
@@ -145,7 +146,7 @@ QueryPatternsPage::QueryPatternsPage(InsightMonitor* insight, QueryPatternModel*
     split->addWidget(detail);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    split->setSizes({ 780, 480 });
+    split->setSizes({780, 480});
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
@@ -198,9 +199,9 @@ void QueryPatternsPage::onStatements()
         return;
     QList<Banner::Item> items;
     if (!s->ok)
-        items.append({ s->diagnosis.what.isEmpty() ? s->error : s->diagnosis.toText(), {}, true });
+        items.append({s->diagnosis.what.isEmpty() ? s->error : s->diagnosis.toText(), {}, true});
     for (const Finding& f : s->findings)
-        items.append({ f.message, f.fixSql, !s->ok });
+        items.append({f.message, f.fixSql, !s->ok});
     m_banner->setItems(items);
     if (!s->ok)
         return;
@@ -246,7 +247,7 @@ void QueryPatternsPage::updateSummary(const StatementsSnapshot& s)
                            .arg(m_insight->node(), loc.toString(s.sampledAt.toLocalTime().time(), QLocale::ShortFormat))
                            .arg(loc.toString(s.bytesFetched))
                            .arg(s.newTexts));
-    m_avgChart->setSeries({ { tr("average"), m_insight->averageTime().points() } });
+    m_avgChart->setSeries({{tr("average"), m_insight->averageTime().points()}});
 }
 
 QString QueryPatternsPage::summaryText() const
@@ -277,8 +278,8 @@ void QueryPatternsPage::updateDetail()
         m_text->setPlainText(text);
     const TimeSeries* mean = m_insight->meanTimeOf(e->key);
     const TimeSeries* rate = m_insight->callRateOf(e->key);
-    m_meanChart->setSeries({ { tr("mean"), mean ? mean->points() : QList<QPointF>() } });
-    m_rateChart->setSeries({ { tr("calls/s"), rate ? rate->points() : QList<QPointF>() } });
+    m_meanChart->setSeries({{tr("mean"), mean ? mean->points() : QList<QPointF>()}});
+    m_rateChart->setSeries({{tr("calls/s"), rate ? rate->points() : QList<QPointF>()}});
 }
 
 void QueryPatternsPage::showPlanForSelection()
@@ -293,10 +294,10 @@ void QueryPatternsPage::showPlanForSelection()
     m_planWatcher.setFuture(QtConcurrent::run([o, sql]() -> std::pair<QString, QString> {
         pg::Connection conn;
         if (!conn.open(o))
-            return { QString(), conn.lastError() };
+            return {QString(), conn.lastError()};
         QString error;
         const QString plan = analysis::genericPlan(conn, sql, QStringLiteral("text"), &error);
-        return { plan, error };
+        return {plan, error};
     }));
 }
 

@@ -26,7 +26,8 @@ class TimeChart;
 
 // What the database spends its time on: pg_stat_statements patterns with rates between polls,
 // a summary strip, filters, and a detail pane (full text, charts over time, generic plan).
-class QueryPatternsPage : public QWidget {
+class QueryPatternsPage : public QWidget
+{
     Q_OBJECT
 public:
     QueryPatternsPage(InsightMonitor* insight, QueryPatternModel* model, QWidget* parent = nullptr);

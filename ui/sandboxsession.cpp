@@ -60,7 +60,7 @@ void SandboxSession::startWorkload()
 {
     m_workload = new QProcess(this);
     m_workload->setProgram(QCoreApplication::applicationFilePath());
-    m_workload->setArguments({ QStringLiteral("sandbox"), QStringLiteral("workload"), QStringLiteral("--dir"), m_dir });
+    m_workload->setArguments({QStringLiteral("sandbox"), QStringLiteral("workload"), QStringLiteral("--dir"), m_dir});
     m_workload->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_workload->setStandardOutputFile(QProcess::nullDevice());
     m_workload->start();

@@ -11,7 +11,8 @@ namespace vigil::ui {
 
 // A sandbox the console started itself (`vigil --sandbox`): brought up off the GUI thread, its
 // background workload run as a child process, and both stopped when the console exits.
-class SandboxSession : public QObject {
+class SandboxSession : public QObject
+{
     Q_OBJECT
 public:
     explicit SandboxSession(const QString& dir, QObject* parent = nullptr);
@@ -29,7 +30,8 @@ Q_SIGNALS:
     void failed(const QString& error);
 
 private:
-    struct UpResult {
+    struct UpResult
+    {
         bool ok = false;
         sandbox::Topology topology;
         QString error;

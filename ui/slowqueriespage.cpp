@@ -29,7 +29,7 @@
 namespace vigil::ui {
 
 SlowQueriesPage::SlowQueriesPage(InsightMonitor* insight, QueryPatternModel* patterns, store::AuditLog* audit,
-    QWidget* parent)
+                                 QWidget* parent)
     : QWidget(parent)
     , m_insight(insight)
     , m_audit(audit)
@@ -77,7 +77,7 @@ SlowQueriesPage::SlowQueriesPage(InsightMonitor* insight, QueryPatternModel* pat
         if (!h)
             return;
         const QString path = QFileDialog::getSaveFileName(this, tr("Export slow-query history"),
-            QStringLiteral("slow-queries.csv"), tr("CSV files (*.csv)"));
+                                                          QStringLiteral("slow-queries.csv"), tr("CSV files (*.csv)"));
         if (path.isEmpty())
             return;
         QFile f(path);
@@ -164,12 +164,13 @@ void SlowQueriesPage::onActivity()
     if (!a)
         return;
     if (!a->ok) {
-        m_banner->setItems({ { a->diagnosis.what.isEmpty() ? a->error : a->diagnosis.toText(), {}, true } });
+        m_banner->setItems({{a->diagnosis.what.isEmpty() ? a->error : a->diagnosis.toText(), {}, true}});
         return;
     }
     m_banner->setItems({});
     m_running->merge(a->running);
-    m_live->setText(a->running.isEmpty()
+    m_live->setText(
+        a->running.isEmpty()
             ? tr("No statement has run longer than %1 ms on %2 (polled %3).")
                   .arg(a->thresholdMs)
                   .arg(m_insight->node(), QLocale().toString(a->sampledAt.toLocalTime().time(), QLocale::LongFormat))
@@ -206,7 +207,7 @@ void SlowQueriesPage::askBackendAction(bool terminate)
     bool typed = false;
     QString refusal;
     if (!confirmAction(this, m_insight->profile(), terminate ? QStringLiteral("terminate") : QStringLiteral("cancel"),
-            terminate ? tr("Terminate backend") : tr("Cancel statement"), what, sql, &typed, &refusal)) {
+                       terminate ? tr("Terminate backend") : tr("Cancel statement"), what, sql, &typed, &refusal)) {
         if (!refusal.isEmpty())
             m_status->setText(refusal);
         return;

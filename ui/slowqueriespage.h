@@ -18,7 +18,7 @@ class RunningStatementModel;
 class SlowFrequencyModel;
 class SlowHistoryModel;
 namespace store {
-    class AuditLog;
+class AuditLog;
 }
 } // namespace vigil
 
@@ -28,11 +28,12 @@ class Banner;
 
 // Statements over the slow threshold: running now (with cancel and terminate), patterns whose
 // mean is over it, and the persisted history with how often each pattern was slow.
-class SlowQueriesPage : public QWidget {
+class SlowQueriesPage : public QWidget
+{
     Q_OBJECT
 public:
     SlowQueriesPage(InsightMonitor* insight, QueryPatternModel* patterns, store::AuditLog* audit,
-        QWidget* parent = nullptr);
+                    QWidget* parent = nullptr);
 
     RunningStatementModel* runningModel() const { return m_running; }
     SlowHistoryModel* historyModel() const { return m_history; }

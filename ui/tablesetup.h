@@ -10,7 +10,8 @@ namespace vigil::ui {
 
 // A proxy that sorts on the model's numeric sort role (Qt::UserRole) and filters every column
 // with a case-insensitive substring.
-class TableProxy : public QSortFilterProxyModel {
+class TableProxy : public QSortFilterProxyModel
+{
     Q_OBJECT
 public:
     explicit TableProxy(QObject* parent = nullptr);

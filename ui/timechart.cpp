@@ -23,6 +23,16 @@ TimeChart::TimeChart(const QString& title, const QString& unit, QWidget* parent)
     setMinimumHeight(180);
 }
 
+void TimeChart::setCompact(bool compact)
+{
+    m_x->setTitleVisible(!compact);
+    m_y->setTitleVisible(!compact);
+    QFont f = chart()->titleFont();
+    f.setPointSizeF(compact ? f.pointSizeF() * 0.9 : f.pointSizeF());
+    chart()->setTitleFont(f);
+    chart()->setMargins(compact ? QMargins(2, 2, 2, 2) : QMargins(10, 10, 10, 10));
+}
+
 int TimeChart::seriesCount() const
 {
     return int(chart()->series().size());

@@ -10,7 +10,8 @@ namespace vigil::ui {
 
 // A line chart of measured points over time; x is seconds relative to now, so the axis reads as
 // "how long ago". The window is the last `windowSec` seconds, but never wider than the data.
-class TimeChart : public QChartView {
+class TimeChart : public QChartView
+{
     Q_OBJECT
 public:
     explicit TimeChart(const QString& title, const QString& unit, QWidget* parent = nullptr);
@@ -20,6 +21,8 @@ public:
     void setWindowSec(int sec) { m_windowSec = sec; }
     // A fixed top for the value axis (100 for percentages); 0 scales to the data.
     void setFixedMax(double max) { m_fixedMax = max; }
+    // For small charts in side panes: no axis titles and a smaller title, so tick labels fit.
+    void setCompact(bool compact);
     int seriesCount() const;
     int pointCount(int series) const;
 

@@ -8,14 +8,14 @@
 namespace vigil::ui {
 
 namespace {
-    int g_fds[2] = { -1, -1 };
+int g_fds[2] = {-1, -1};
 
-    void handler(int sig)
-    {
-        const char c = static_cast<char>(sig);
-        // Only async-signal-safe calls here.
-        [[maybe_unused]] const auto n = ::write(g_fds[0], &c, 1);
-    }
+void handler(int sig)
+{
+    const char c = static_cast<char>(sig);
+    // Only async-signal-safe calls here.
+    [[maybe_unused]] const auto n = ::write(g_fds[0], &c, 1);
+}
 } // namespace
 
 UnixSignals::UnixSignals(QObject* parent)
@@ -33,13 +33,13 @@ UnixSignals::UnixSignals(QObject* parent)
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
-    for (int sig : { SIGTERM, SIGINT, SIGHUP })
+    for (int sig : {SIGTERM, SIGINT, SIGHUP})
         sigaction(sig, &sa, nullptr);
 }
 
 UnixSignals::~UnixSignals()
 {
-    for (int sig : { SIGTERM, SIGINT, SIGHUP })
+    for (int sig : {SIGTERM, SIGINT, SIGHUP})
         std::signal(sig, SIG_DFL);
     delete m_notifier;
     ::close(g_fds[0]);

@@ -8,7 +8,8 @@ namespace vigil::ui {
 
 // Turns SIGTERM, SIGINT and SIGHUP into a Qt signal on the GUI thread (self-pipe trick), so a
 // `kill` or Ctrl+C in the terminal shuts down as cleanly as closing the window.
-class UnixSignals : public QObject {
+class UnixSignals : public QObject
+{
     Q_OBJECT
 public:
     explicit UnixSignals(QObject* parent = nullptr);

@@ -8,7 +8,8 @@ namespace vigil::analysis {
 
 // Thresholds for marking a pattern as worth caching in Redis: frequent, cheap per call (so the
 // load is in the count, not the plan) and returning few rows (so a cache entry stays small).
-struct CacheCandidateRules {
+struct CacheCandidateRules
+{
     double minCallsPerSec = 1.0; // or, before a rate exists, at least minCalls in total
     qint64 minCalls = 1000;
     double maxMeanMs = 10.0;

@@ -7,33 +7,35 @@
 namespace vigil::cli {
 
 namespace {
-    struct Command {
-        const char* name;
-        const char* summary;
-        int (*fn)(const QStringList&);
-    };
+struct Command
+{
+    const char* name;
+    const char* summary;
+    int (*fn)(const QStringList&);
+};
 
-    const Command kCommands[] = {
-        { "sandbox", "up|down|status|workload: the local PostgreSQL + pgbouncer + Redis + Sentinel topology",
-            &sandboxCommand },
-        { "profile", "list|show|add|remove|import|export|test: connection profiles", &profileCommand },
-        { "status", "TARGET [--json]: every node's role, version, health and live figures", &statusCommand },
-        { "report", "TARGET [--threshold-ms N] [--json]: query patterns, slow statements, cache (the optimization "
-                    "report)",
-            &reportCommand },
-    };
+const Command kCommands[] = {
+    {"sandbox", "up|down|status|workload: the local PostgreSQL + pgbouncer + Redis + Sentinel topology",
+     &sandboxCommand},
+    {"profile", "list|show|add|remove|import|export|test: connection profiles", &profileCommand},
+    {"status", "TARGET [--json]: every node's role, version, health and live figures", &statusCommand},
+    {"report",
+     "TARGET [--threshold-ms N] [--json]: query patterns, slow statements, cache (the optimization "
+     "report)",
+     &reportCommand},
+};
 
-    int usage(QTextStream& out)
-    {
-        out << "usage: vigil [--sandbox | --sandbox-dir D | --profile NAME]   open the console\n"
-               "       vigil <subcommand> [options]\n\nsubcommands:\n";
-        for (const Command& c : kCommands)
-            out << "  " << c.name << "  " << c.summary << "\n";
-        out << "\nTARGET is one of --sandbox-dir D, --profile NAME, or --pg CONNINFO [--pg-replica CONNINFO ...]\n"
-               "[--pgbouncer CONNINFO] [--pgbouncer-admin CONNINFO] [--redis HOST:PORT ...]\n"
-               "[--sentinel HOST:PORT,... --master-name NAME]\n";
-        return 2;
-    }
+int usage(QTextStream& out)
+{
+    out << "usage: vigil [--sandbox | --sandbox-dir D | --profile NAME]   open the console\n"
+           "       vigil <subcommand> [options]\n\nsubcommands:\n";
+    for (const Command& c : kCommands)
+        out << "  " << c.name << "  " << c.summary << "\n";
+    out << "\nTARGET is one of --sandbox-dir D, --profile NAME, or --pg CONNINFO [--pg-replica CONNINFO ...]\n"
+           "[--pgbouncer CONNINFO] [--pgbouncer-admin CONNINFO] [--redis HOST:PORT ...]\n"
+           "[--sentinel HOST:PORT,... --master-name NAME]\n";
+    return 2;
+}
 } // namespace
 
 bool isSubcommand(const QString& word)

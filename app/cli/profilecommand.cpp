@@ -59,20 +59,6 @@ void storeSecrets(const QHash<QString, QString>& secrets, QTextStream& err)
     }
 }
 
-QStringList secretNodes(const Profile& p)
-{
-    QStringList nodes;
-    for (const PgNode& n : p.pgNodes)
-        nodes << n.name;
-    if (!p.pgbouncer.isEmpty())
-        nodes << QStringLiteral("pgbouncer");
-    if (!p.pgbouncerAdmin.isEmpty())
-        nodes << QStringLiteral("pgbouncer-admin");
-    if (p.redisNeedsPassword)
-        nodes << QStringLiteral("redis");
-    return nodes;
-}
-
 int list(const QStringList& args, QTextStream& out)
 {
     ProfileStore store;
@@ -143,7 +129,7 @@ int remove(const QStringList& args, QTextStream& err)
     }
     store.remove(p->name);
     // "redis" too: the flag may have been switched off after a password was stored.
-    QStringList nodes = secretNodes(*p);
+    QStringList nodes = p->secretNodes();
     if (!nodes.contains(QStringLiteral("redis")))
         nodes << QStringLiteral("redis");
     for (const QString& node : nodes) {
@@ -232,7 +218,7 @@ int test(QStringList args, QTextStream& out, QTextStream& err)
         return 1;
     }
     QHash<QString, QString> passwords;
-    for (const QString& node : secretNodes(*p)) {
+    for (const QString& node : p->secretNodes()) {
         QString secret, message;
         const SecretStore::Status st = SecretStore::readBlocking(p->name, node, &secret, &message);
         if (st == SecretStore::Status::Ok) {

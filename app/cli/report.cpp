@@ -15,53 +15,53 @@
 namespace vigil::cli {
 
 namespace {
-    QJsonValue num(double v)
-    {
-        return hasValue(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
-    }
+QJsonValue num(double v)
+{
+    return hasValue(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
+}
 
-    // The profile's current primary: roles move with failovers, so ask each node.
-    bool openPrimary(const Target& t, pg::Connection* conn, QString* node, QString* error)
-    {
-        QStringList problems;
-        for (const PgNode& n : t.profile.pgNodes) {
-            pg::ConnectOptions o;
-            o.conninfo = n.conninfo;
-            o.password = t.passwords.value(n.name);
-            o.statementTimeoutMs = 15000;
-            if (!conn->open(o)) {
-                problems << diagnosePg(n.name, conn->lastError()).toText();
-                continue;
-            }
-            const pg::Result r = conn->exec(QStringLiteral("/* vigil */ SELECT pg_is_in_recovery()"));
-            if (r.ok() && !r.toBool(0, 0)) {
-                *node = n.name;
-                return true;
-            }
-            conn->close();
+// The profile's current primary: roles move with failovers, so ask each node.
+bool openPrimary(const Target& t, pg::Connection* conn, QString* node, QString* error)
+{
+    QStringList problems;
+    for (const PgNode& n : t.profile.pgNodes) {
+        pg::ConnectOptions o;
+        o.conninfo = n.conninfo;
+        o.password = t.passwords.value(n.name);
+        o.statementTimeoutMs = 15000;
+        if (!conn->open(o)) {
+            problems << diagnosePg(n.name, conn->lastError()).toText();
+            continue;
         }
-        *error = problems.isEmpty() ? QStringLiteral("no PostgreSQL primary among the target's nodes")
-                                    : QStringLiteral("no reachable primary: ") + problems.join(QStringLiteral("; "));
-        return false;
+        const pg::Result r = conn->exec(QStringLiteral("/* vigil */ SELECT pg_is_in_recovery()"));
+        if (r.ok() && !r.toBool(0, 0)) {
+            *node = n.name;
+            return true;
+        }
+        conn->close();
     }
+    *error = problems.isEmpty() ? QStringLiteral("no PostgreSQL primary among the target's nodes")
+                                : QStringLiteral("no reachable primary: ") + problems.join(QStringLiteral("; "));
+    return false;
+}
 
-    double redisHitPct(const Target& t)
-    {
-        for (const QString& addr : t.profile.redisNodes) {
-            redis::Endpoint ep;
-            redis::Connection c;
-            if (!redis::Endpoint::parse(addr, &ep)
-                || !c.open(ep, 2000, t.profile.redisUsername, t.passwords.value(QStringLiteral("redis"))))
-                continue;
-            const auto info = redis::parseInfo(c.command({ "INFO" }).str);
-            if (info.value(QStringLiteral("role")) != QLatin1String("master"))
-                continue;
-            const double hits = info.value(QStringLiteral("keyspace_hits")).toDouble();
-            const double misses = info.value(QStringLiteral("keyspace_misses")).toDouble();
-            return hits + misses > 0 ? 100.0 * hits / (hits + misses) : kNoValue;
-        }
-        return kNoValue;
+double redisHitPct(const Target& t)
+{
+    for (const QString& addr : t.profile.redisNodes) {
+        redis::Endpoint ep;
+        redis::Connection c;
+        if (!redis::Endpoint::parse(addr, &ep)
+            || !c.open(ep, 2000, t.profile.redisUsername, t.passwords.value(QStringLiteral("redis"))))
+            continue;
+        const auto info = redis::parseInfo(c.command({"INFO"}).str);
+        if (info.value(QStringLiteral("role")) != QLatin1String("master"))
+            continue;
+        const double hits = info.value(QStringLiteral("keyspace_hits")).toDouble();
+        const double misses = info.value(QStringLiteral("keyspace_misses")).toDouble();
+        return hits + misses > 0 ? 100.0 * hits / (hits + misses) : kNoValue;
     }
+    return kNoValue;
+}
 } // namespace
 
 bool buildReport(const Target& target, const ReportOptions& options, QJsonObject* report, QString* error)
@@ -71,8 +71,8 @@ bool buildReport(const Target& target, const ReportOptions& options, QJsonObject
     if (!openPrimary(target, &conn, &node, error))
         return false;
     const int threshold = options.thresholdMs > 0 ? options.thresholdMs
-        : target.profile.slowThresholdMs > 0     ? target.profile.slowThresholdMs
-                                                 : 1000;
+        : target.profile.slowThresholdMs > 0      ? target.profile.slowThresholdMs
+                                                  : 1000;
     const QString database = QString::fromUtf8(PQdb(conn.raw()));
 
     StatementsTask statements;
@@ -81,8 +81,10 @@ bool buildReport(const Target& target, const ReportOptions& options, QJsonObject
         QStringList fixes;
         for (const Finding& f : s->findings)
             fixes << f.message + (f.fixSql.isEmpty() ? QString() : QStringLiteral(" -- fix: ") + f.fixSql);
-        *error = QStringLiteral("%1: %2%3").arg(node, s->error,
-            fixes.isEmpty() ? QString() : QStringLiteral(" (") + fixes.join(QStringLiteral("; ")) + QLatin1Char(')'));
+        *error = QStringLiteral("%1: %2%3")
+                     .arg(node, s->error,
+                          fixes.isEmpty() ? QString()
+                                          : QStringLiteral(" (") + fixes.join(QStringLiteral("; ")) + QLatin1Char(')'));
         return false;
     }
     QList<const StatementEntry*> mine;
@@ -101,42 +103,52 @@ bool buildReport(const Target& target, const ReportOptions& options, QJsonObject
     QJsonArray patterns;
     for (const StatementEntry* e : mine)
         patterns.append(QJsonObject {
-            { "queryid", QString::number(e->key.queryId) },
-            { "type", statementKindName(e->kind) },
-            { "calls", e->calls },
-            { "total_ms", e->totalMs },
-            { "mean_ms", e->meanMs },
-            { "min_ms", e->minMs },
-            { "max_ms", e->maxMs },
-            { "stddev_ms", e->stddevMs },
-            { "rows", e->rows },
-            { "hit_pct", num(e->hitPct) },
-            { "user", e->user },
-            { "query", e->text ? *e->text : QString() },
+            {"queryid", QString::number(e->key.queryId)},
+            {"type", statementKindName(e->kind)},
+            {"calls", e->calls},
+            {"total_ms", e->totalMs},
+            {"mean_ms", e->meanMs},
+            {"min_ms", e->minMs},
+            {"max_ms", e->maxMs},
+            {"stddev_ms", e->stddevMs},
+            {"rows", e->rows},
+            {"hit_pct", num(e->hitPct)},
+            {"user", e->user},
+            {"query", e->text ? *e->text : QString()},
         });
 
     ActivityTask activity(threshold);
     const auto a = std::static_pointer_cast<ActivitySnapshot>(activity.run(conn));
     QJsonArray slowArray;
     for (const RunningStatement& r : a->running)
-        slowArray.append(QJsonObject { { "source", "live" }, { "node", node }, { "pid", r.pid },
-            { "duration_ms", r.durationMs }, { "query_start", r.queryStart.toString(Qt::ISODateWithMs) },
-            { "database", r.database }, { "user", r.user }, { "application", r.application },
-            { "wait_event", r.waitEventType.isEmpty() ? QString() : r.waitEventType + ':' + r.waitEvent },
-            { "blocked_by", QJsonArray::fromVariantList([&] {
-                  QVariantList l;
-                  for (int p : r.blockedBy)
-                      l << p;
-                  return l;
-              }()) },
-            { "query", r.query } });
+        slowArray.append(
+            QJsonObject {{"source", "live"},
+                         {"node", node},
+                         {"pid", r.pid},
+                         {"duration_ms", r.durationMs},
+                         {"query_start", r.queryStart.toString(Qt::ISODateWithMs)},
+                         {"database", r.database},
+                         {"user", r.user},
+                         {"application", r.application},
+                         {"wait_event", r.waitEventType.isEmpty() ? QString() : r.waitEventType + ':' + r.waitEvent},
+                         {"blocked_by", QJsonArray::fromVariantList([&] {
+                              QVariantList l;
+                              for (int p : r.blockedBy)
+                                  l << p;
+                              return l;
+                          }())},
+                         {"query", r.query}});
     store::LocalStore local(options.storePath.isEmpty() ? store::LocalStore::defaultPath() : options.storePath);
     if (local.isOk()) {
         store::SlowHistory history(&local);
         for (const store::SlowPattern& p : history.frequency(target.profile.name))
-            slowArray.append(QJsonObject { { "source", "history" }, { "queryid", QString::number(p.queryId) },
-                { "count", p.count }, { "max_ms", p.maxMs }, { "mean_ms", p.meanMs },
-                { "last_seen", p.lastSeen.toString(Qt::ISODateWithMs) }, { "query", p.query } });
+            slowArray.append(QJsonObject {{"source", "history"},
+                                          {"queryid", QString::number(p.queryId)},
+                                          {"count", p.count},
+                                          {"max_ms", p.maxMs},
+                                          {"mean_ms", p.meanMs},
+                                          {"last_seen", p.lastSeen.toString(Qt::ISODateWithMs)},
+                                          {"query", p.query}});
     }
 
     CacheStatsTask cache;
@@ -147,17 +159,19 @@ bool buildReport(const Target& target, const ReportOptions& options, QJsonObject
             pgHit = db.hitPct;
 
     *report = QJsonObject {
-        { "target", target.profile.name },
-        { "node", node },
-        { "database", database },
-        { "generated_at", s->sampledAt.toString(Qt::ISODateWithMs) },
-        { "query_stats",
-            QJsonObject { { "total_calls", calls }, { "unique_patterns", int(mine.size()) },
-                { "avg_time_ms", calls > 0 ? QJsonValue(total / double(calls)) : QJsonValue(QJsonValue::Null) },
-                { "slow_patterns", slow }, { "threshold_ms", threshold } } },
-        { "patterns", patterns },
-        { "slow", slowArray },
-        { "cache", QJsonObject { { "pg_hit_pct", num(pgHit) }, { "redis_hit_pct", num(redisHitPct(target)) } } },
+        {"target", target.profile.name},
+        {"node", node},
+        {"database", database},
+        {"generated_at", s->sampledAt.toString(Qt::ISODateWithMs)},
+        {"query_stats",
+         QJsonObject {{"total_calls", calls},
+                      {"unique_patterns", int(mine.size())},
+                      {"avg_time_ms", calls > 0 ? QJsonValue(total / double(calls)) : QJsonValue(QJsonValue::Null)},
+                      {"slow_patterns", slow},
+                      {"threshold_ms", threshold}}},
+        {"patterns", patterns},
+        {"slow", slowArray},
+        {"cache", QJsonObject {{"pg_hit_pct", num(pgHit)}, {"redis_hit_pct", num(redisHitPct(target))}}},
     };
     return true;
 }
@@ -169,13 +183,13 @@ QString reportText(const QJsonObject& r)
     QString out;
     out += QStringLiteral("Vigil report: %1, primary %2, database %3 (%4)\n\n")
                .arg(r.value("target").toString(), r.value("node").toString(), r.value("database").toString(),
-                   r.value("generated_at").toString());
+                    r.value("generated_at").toString());
     out += QStringLiteral("Statements executed: %1\nUnique patterns:     %2\nAverage time:        %3 ms\n"
                           "Slow patterns:       %4 (mean over %5 ms)\n\n")
                .arg(qint64(q.value("total_calls").toDouble()))
                .arg(q.value("unique_patterns").toInt())
                .arg(q.value("avg_time_ms").isNull() ? QStringLiteral("-")
-                                                      : c.toString(q.value("avg_time_ms").toDouble(), 'f', 2))
+                                                    : c.toString(q.value("avg_time_ms").toDouble(), 'f', 2))
                .arg(q.value("slow_patterns").toInt())
                .arg(q.value("threshold_ms").toInt());
     out += QStringLiteral("Top patterns by total time:\n");
@@ -208,7 +222,9 @@ QString reportText(const QJsonObject& r)
     if (n == 0)
         out += QStringLiteral("  none\n");
     const QJsonObject cache = r.value("cache").toObject();
-    auto pct = [&](const QJsonValue& v) { return v.isNull() ? QStringLiteral("-") : c.toString(v.toDouble(), 'f', 2) + " %"; };
+    auto pct = [&](const QJsonValue& v) {
+        return v.isNull() ? QStringLiteral("-") : c.toString(v.toDouble(), 'f', 2) + " %";
+    };
     out += QStringLiteral("\nCache: PostgreSQL buffer hit %1, Redis keyspace hit %2\n")
                .arg(pct(cache.value("pg_hit_pct")), pct(cache.value("redis_hit_pct")));
     return out;

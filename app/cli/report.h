@@ -6,7 +6,8 @@
 
 namespace vigil::cli {
 
-struct ReportOptions {
+struct ReportOptions
+{
     int thresholdMs = -1; // -1: the profile's slow threshold
     QString storePath; // local store with the slow-query history; empty: the default
 };

@@ -15,65 +15,60 @@
 namespace vigil::cli {
 
 namespace {
-    QJsonValue num(double v)
-    {
-        return hasValue(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
-    }
-    QJsonValue num(qint64 v)
-    {
-        return v >= 0 ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
-    }
+QJsonValue num(double v)
+{
+    return hasValue(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
+}
+QJsonValue num(qint64 v)
+{
+    return v >= 0 ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
+}
 
-    QJsonObject toJson(const NodeSnapshot& s)
-    {
-        QJsonObject o {
-            { "node", s.node },
-            { "kind", kindName(s.kind) },
-            { "reachable", s.reachable },
-            { "role", roleName(s.role) },
-            { "version", s.version },
-            { "uptime_s", num(s.uptimeSec) },
-            { "rtt_ms", num(s.rttMs) },
-        };
-        if (!s.reachable) {
-            o["down_since"] = s.downSince.toString(Qt::ISODateWithMs);
-            o["error"] = s.diagnosis.toText();
-        }
-        switch (s.kind) {
-        case NodeKind::Postgres:
-            o["tps"] = num(s.tps);
-            o["connections"] = num(qint64(s.connections));
-            o["max_connections"] = num(qint64(s.maxConnections));
-            o["cache_hit_pct"] = num(s.cacheHitPct);
-            o["replication"] = s.replicationText();
-            if (s.role == NodeRole::Replica) {
-                o["replay_lag_s"] = num(s.replayLagSec);
-                o["replay_lag_bytes"] = num(s.replayLagBytes);
-            }
-            break;
-        case NodeKind::PgBouncer:
-            o["tps"] = num(s.tps);
-            o["clients"] = num(qint64(s.clients));
-            o["clients_waiting"] = num(qint64(s.clientsWaiting));
-            break;
-        case NodeKind::Redis:
-            o["ops_per_sec"] = num(s.opsPerSec);
-            o["used_memory"] = num(s.usedMemory);
-            o["clients"] = num(qint64(s.clients));
-            o["replication"] = s.replicationText();
-            break;
-        case NodeKind::Sentinel:
-            o["master"] = s.masterAddress;
-            o["quorum_ok"] = s.quorumOk;
-            break;
-        }
-        QJsonArray findings;
-        for (const Finding& f : s.findings)
-            findings.append(QJsonObject { { "message", f.message }, { "fix_sql", f.fixSql } });
-        if (!findings.isEmpty())
-            o["findings"] = findings;
-        return o;
+QJsonObject toJson(const NodeSnapshot& s)
+{
+    QJsonObject o {
+        {"node", s.node},       {"kind", kindName(s.kind)},     {"reachable", s.reachable}, {"role", roleName(s.role)},
+        {"version", s.version}, {"uptime_s", num(s.uptimeSec)}, {"rtt_ms", num(s.rttMs)},
+    };
+    if (!s.reachable) {
+        o["down_since"] = s.downSince.toString(Qt::ISODateWithMs);
+        o["error"] = s.diagnosis.toText();
     }
+    switch (s.kind) {
+    case NodeKind::Postgres:
+        o["tps"] = num(s.tps);
+        o["connections"] = num(qint64(s.connections));
+        o["max_connections"] = num(qint64(s.maxConnections));
+        o["cache_hit_pct"] = num(s.cacheHitPct);
+        o["replication"] = s.replicationText();
+        if (s.role == NodeRole::Replica) {
+            o["replay_lag_s"] = num(s.replayLagSec);
+            o["replay_lag_bytes"] = num(s.replayLagBytes);
+        }
+        break;
+    case NodeKind::PgBouncer:
+        o["tps"] = num(s.tps);
+        o["clients"] = num(qint64(s.clients));
+        o["clients_waiting"] = num(qint64(s.clientsWaiting));
+        break;
+    case NodeKind::Redis:
+        o["ops_per_sec"] = num(s.opsPerSec);
+        o["used_memory"] = num(s.usedMemory);
+        o["clients"] = num(qint64(s.clients));
+        o["replication"] = s.replicationText();
+        break;
+    case NodeKind::Sentinel:
+        o["master"] = s.masterAddress;
+        o["quorum_ok"] = s.quorumOk;
+        break;
+    }
+    QJsonArray findings;
+    for (const Finding& f : s.findings)
+        findings.append(QJsonObject {{"message", f.message}, {"fix_sql", f.fixSql}});
+    if (!findings.isEmpty())
+        o["findings"] = findings;
+    return o;
+}
 } // namespace
 
 int statusCommand(const QStringList& argsIn)
@@ -117,7 +112,7 @@ int statusCommand(const QStringList& argsIn)
         nodes.append(toJson(s));
     }
     if (json) {
-        QTextStream(stdout) << QJsonDocument(QJsonObject { { "profile", target.profile.name }, { "nodes", nodes } })
+        QTextStream(stdout) << QJsonDocument(QJsonObject {{"profile", target.profile.name}, {"nodes", nodes}})
                                    .toJson(QJsonDocument::Indented);
     } else {
         QTextStream out(stdout);

@@ -37,30 +37,23 @@ bool takeFlag(QStringList* args, const QString& name)
 }
 
 namespace {
-    // The CLI may block: it has no GUI thread. Nodes without a stored secret connect without one
-    // (.pgpass, trust or peer may still let them in); a keychain that does not answer is said once.
-    QHash<QString, QString> readSecrets(const Profile& profile)
-    {
-        QStringList nodes;
-        for (const PgNode& n : profile.pgNodes)
-            nodes << n.name;
-        if (!profile.pgbouncerAdmin.isEmpty())
-            nodes << QStringLiteral("pgbouncer-admin");
-        if (profile.redisNeedsPassword)
-            nodes << QStringLiteral("redis");
-        QHash<QString, QString> out;
-        for (const QString& node : nodes) {
-            QString secret, message;
-            const auto status = SecretStore::readBlocking(profile.name, node, &secret, &message);
-            if (status == SecretStore::Status::Ok)
-                out.insert(node, secret);
-            else if (status == SecretStore::Status::Unavailable) {
-                qWarning("vigil: %s; connecting without stored passwords", qPrintable(message));
-                break;
-            }
+// The CLI may block: it has no GUI thread. Nodes without a stored secret connect without one
+// (.pgpass, trust or peer may still let them in); a keychain that does not answer is said once.
+QHash<QString, QString> readSecrets(const Profile& profile)
+{
+    QHash<QString, QString> out;
+    for (const QString& node : profile.secretNodes()) {
+        QString secret, message;
+        const auto status = SecretStore::readBlocking(profile.name, node, &secret, &message);
+        if (status == SecretStore::Status::Ok)
+            out.insert(node, secret);
+        else if (status == SecretStore::Status::Unavailable) {
+            qWarning("vigil: %s; connecting without stored passwords", qPrintable(message));
+            break;
         }
-        return out;
     }
+    return out;
+}
 } // namespace
 
 bool takeTarget(QStringList* args, Target* target, QString* error)
@@ -81,11 +74,13 @@ bool takeTarget(QStringList* args, Target* target, QString* error)
         || !redis.isEmpty() || !sentinels.isEmpty();
     const int kinds = int(!sandboxDir.isEmpty()) + int(!profile.isEmpty()) + int(explicitTarget);
     if (kinds == 0) {
-        *error = QStringLiteral("no target: give --sandbox-dir D, --profile NAME, or --pg CONNINFO / --redis HOST:PORT");
+        *error
+            = QStringLiteral("no target: give --sandbox-dir D, --profile NAME, or --pg CONNINFO / --redis HOST:PORT");
         return false;
     }
     if (kinds > 1) {
-        *error = QStringLiteral("give one target: --sandbox-dir, --profile, or explicit --pg/--redis/--sentinel options");
+        *error
+            = QStringLiteral("give one target: --sandbox-dir, --profile, or explicit --pg/--redis/--sentinel options");
         return false;
     }
 
@@ -116,9 +111,9 @@ bool takeTarget(QStringList* args, Target* target, QString* error)
             return false;
         }
         if (!pg.isEmpty())
-            p.pgNodes.append({ QStringLiteral("primary"), pg.first() });
+            p.pgNodes.append({QStringLiteral("primary"), pg.first()});
         for (int i = 0; i < replicas.size(); ++i)
-            p.pgNodes.append({ QStringLiteral("replica%1").arg(i + 1), replicas[i] });
+            p.pgNodes.append({QStringLiteral("replica%1").arg(i + 1), replicas[i]});
         p.pgbouncer = bouncer.value(0);
         p.pgbouncerAdmin = bouncerAdmin.value(0);
         p.redisNodes = redis;

@@ -8,7 +8,8 @@
 namespace vigil::cli {
 
 // What a subcommand talks to, and the passwords it found for it (memory only).
-struct Target {
+struct Target
+{
     Profile profile;
     QHash<QString, QString> passwords;
 };

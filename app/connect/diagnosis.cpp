@@ -24,7 +24,7 @@ QString Diagnosis::toText() const
 Diagnosis diagnosePg(const QString& node, const QString& rawError)
 {
     const QString e = rawError.trimmed();
-    Diagnosis d { QStringLiteral("%1: cannot connect").arg(node), e, {} };
+    Diagnosis d {QStringLiteral("%1: cannot connect").arg(node), e, {}};
     auto has = [&](const char* needle) { return e.contains(QLatin1String(needle), Qt::CaseInsensitive); };
     if (has("malformed connection string") || has("invalid connection option") || has("missing \"=\"")
         || has("invalid URI") || has("unterminated quoted string")) {
@@ -73,7 +73,7 @@ Diagnosis diagnosePg(const QString& node, const QString& rawError)
 Diagnosis diagnoseRedis(const QString& node, const QString& rawError)
 {
     const QString e = rawError.trimmed();
-    Diagnosis d { QStringLiteral("%1: Redis error").arg(node), e, {} };
+    Diagnosis d {QStringLiteral("%1: Redis error").arg(node), e, {}};
     auto has = [&](const char* needle) { return e.contains(QLatin1String(needle), Qt::CaseInsensitive); };
     if (has("WRONGPASS") || has("invalid password") || has("invalid username-password")) {
         d.what = QStringLiteral("%1: AUTH was rejected").arg(node);

@@ -5,7 +5,8 @@
 namespace vigil {
 
 // A failure put the way an operator needs it: what failed, why, what to do.
-struct Diagnosis {
+struct Diagnosis
+{
     QString what; // "cannot connect to pg2 (127.0.0.1:5433)"
     QString why; // the server's or library's own words
     QString todo; // the next step, with the exact SQL or setting where there is one

@@ -8,17 +8,17 @@
 namespace vigil {
 
 namespace {
-    QJsonArray toArray(const QStringList& list)
-    {
-        return QJsonArray::fromStringList(list);
-    }
-    QStringList toList(const QJsonValue& v)
-    {
-        QStringList out;
-        for (const QJsonValue& e : v.toArray())
-            out << e.toString();
-        return out;
-    }
+QJsonArray toArray(const QStringList& list)
+{
+    return QJsonArray::fromStringList(list);
+}
+QStringList toList(const QJsonValue& v)
+{
+    QStringList out;
+    for (const QJsonValue& e : v.toArray())
+        out << e.toString();
+    return out;
+}
 } // namespace
 
 QString Profile::validate() const
@@ -35,7 +35,7 @@ QString Profile::validate() const
                                   "Use key=value pairs, a postgresql:// URI or service=NAME.")
                 .arg(n.name, err);
     }
-    for (const QString& c : { pgbouncer, pgbouncerAdmin }) {
+    for (const QString& c : {pgbouncer, pgbouncerAdmin}) {
         if (c.isEmpty())
             continue;
         if (const QString err = pg::conninfoError(c); !err.isEmpty())
@@ -52,26 +52,40 @@ QString Profile::validate() const
     return {};
 }
 
+QStringList Profile::secretNodes() const
+{
+    QStringList nodes;
+    for (const PgNode& n : pgNodes)
+        nodes << n.name;
+    if (!pgbouncer.isEmpty())
+        nodes << QStringLiteral("pgbouncer");
+    if (!pgbouncerAdmin.isEmpty())
+        nodes << QStringLiteral("pgbouncer-admin");
+    if (redisNeedsPassword)
+        nodes << QStringLiteral("redis");
+    return nodes;
+}
+
 QJsonObject Profile::toJson() const
 {
     QJsonArray nodes;
     for (const PgNode& n : pgNodes)
-        nodes.append(QJsonObject { { "name", n.name }, { "conninfo", n.conninfo } });
+        nodes.append(QJsonObject {{"name", n.name}, {"conninfo", n.conninfo}});
     return QJsonObject {
-        { "name", name },
-        { "postgres", nodes },
-        { "pgbouncer", pgbouncer },
-        { "pgbouncer_admin", pgbouncerAdmin },
-        { "redis", toArray(redisNodes) },
-        { "sentinels", toArray(sentinels) },
-        { "master_name", masterName },
-        { "redis_username", redisUsername },
-        { "redis_needs_password", redisNeedsPassword },
-        { "health_urls", toArray(healthUrls) },
-        { "read_only", readOnly },
-        { "production", production },
-        { "slow_threshold_ms", slowThresholdMs },
-        { "sandbox_dir", sandboxDir },
+        {"name", name},
+        {"postgres", nodes},
+        {"pgbouncer", pgbouncer},
+        {"pgbouncer_admin", pgbouncerAdmin},
+        {"redis", toArray(redisNodes)},
+        {"sentinels", toArray(sentinels)},
+        {"master_name", masterName},
+        {"redis_username", redisUsername},
+        {"redis_needs_password", redisNeedsPassword},
+        {"health_urls", toArray(healthUrls)},
+        {"read_only", readOnly},
+        {"production", production},
+        {"slow_threshold_ms", slowThresholdMs},
+        {"sandbox_dir", sandboxDir},
     };
 }
 
@@ -81,7 +95,7 @@ Profile Profile::fromJson(const QJsonObject& json)
     p.name = json.value("name").toString();
     for (const QJsonValue& v : json.value("postgres").toArray()) {
         const QJsonObject o = v.toObject();
-        p.pgNodes.append({ o.value("name").toString(), o.value("conninfo").toString() });
+        p.pgNodes.append({o.value("name").toString(), o.value("conninfo").toString()});
     }
     p.pgbouncer = json.value("pgbouncer").toString();
     p.pgbouncerAdmin = json.value("pgbouncer_admin").toString();

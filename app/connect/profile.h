@@ -9,7 +9,8 @@ namespace vigil {
 
 // One PostgreSQL server of a cluster. The role (primary or replica) is discovered by polling,
 // never trusted from configuration, because failovers move it.
-struct PgNode {
+struct PgNode
+{
     QString name; // shown in the UI; for a replica also its application_name in pg_stat_replication
     QString conninfo; // conninfo, URI or "service=NAME"; never contains a password (see ProfileStore)
     bool operator==(const PgNode&) const = default;
@@ -17,7 +18,8 @@ struct PgNode {
 
 // A named cluster: what an operator connects to. Secrets are not part of it: ProfileStore keeps
 // them in the OS keychain under keys derived from the profile and node names.
-struct Profile {
+struct Profile
+{
     QString name;
     QList<PgNode> pgNodes;
     QString pgbouncer; // conninfo for application traffic through pgbouncer (optional)
@@ -37,6 +39,10 @@ struct Profile {
 
     // Empty when usable; otherwise what is wrong, in words an operator can act on.
     QString validate() const;
+
+    // The names its secrets are kept under in the keychain (SecretStore keys "<profile>/<node>"):
+    // each PostgreSQL node, "pgbouncer", "pgbouncer-admin" and "redis" where they apply.
+    QStringList secretNodes() const;
 
     QJsonObject toJson() const;
     static Profile fromJson(const QJsonObject& json);

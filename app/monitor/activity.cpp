@@ -3,8 +3,6 @@
 #include "pg/pgconnection.h"
 #include "pgpoller.h"
 
-
-
 namespace vigil {
 
 std::shared_ptr<TaskResult> ActivityTask::run(pg::Connection& conn)
@@ -12,7 +10,7 @@ std::shared_ptr<TaskResult> ActivityTask::run(pg::Connection& conn)
     auto out = std::make_shared<ActivitySnapshot>();
     out->sampledAt = QDateTime::currentDateTimeUtc();
     out->thresholdMs = thresholdMs();
-    const pg::Result r = conn.exec(bundledSql(QStringLiteral("slow_activity.sql")), { out->thresholdMs });
+    const pg::Result r = conn.exec(bundledSql(QStringLiteral("slow_activity.sql")), {out->thresholdMs});
     if (!r.ok()) {
         out->error = r.errorMessage();
         return out;

@@ -8,7 +8,8 @@
 namespace vigil {
 
 // One statement running longer than the slow threshold, as pg_stat_activity shows it.
-struct RunningStatement {
+struct RunningStatement
+{
     int pid = 0;
     QString database, user, application, client, state, waitEventType, waitEvent, query, backendType;
     QDateTime queryStart;
@@ -17,13 +18,15 @@ struct RunningStatement {
     qint64 queryId = 0; // pg_stat_activity.query_id (PostgreSQL 14+ with compute_query_id)
 };
 
-struct ActivitySnapshot : TaskResult {
+struct ActivitySnapshot : TaskResult
+{
     int thresholdMs = 1000;
     QList<RunningStatement> running; // oldest first
 };
 
 // Polls pg_stat_activity for active client statements over the threshold, Vigil's own excluded.
-class ActivityTask final : public PgTask {
+class ActivityTask final : public PgTask
+{
 public:
     explicit ActivityTask(int thresholdMs = 1000, int periodMs = 1000)
         : PgTask(periodMs)

@@ -6,7 +6,8 @@
 namespace vigil {
 
 // pgbouncer's admin console (dbname=pgbouncer): simple protocol only, no SET, no parameters.
-class BouncerPoller final : public Poller {
+class BouncerPoller final : public Poller
+{
 public:
     explicit BouncerPoller(const NodeSpec& spec)
         : Poller(spec)

@@ -37,7 +37,7 @@ std::shared_ptr<TaskResult> CacheStatsTask::run(pg::Connection& conn)
                 row.readsPerSec = double(dr) / elapsed;
             }
         }
-        next.insert(key, { row.hit, row.read });
+        next.insert(key, {row.hit, row.read});
         if (kind == QLatin1String("database"))
             out->databases.append(row);
         else if (kind == QLatin1String("table"))

@@ -8,7 +8,8 @@
 namespace vigil {
 
 // Buffer-cache effectiveness of one relation or database: lifetime and over the last interval.
-struct CacheRow {
+struct CacheRow
+{
     QString name; // database, table or index
     QString table; // for an index: its table
     qint64 hit = 0, read = 0; // blocks found in shared buffers / read from the OS
@@ -17,7 +18,8 @@ struct CacheRow {
     double readsPerSec = kNoValue; // blocks read from outside shared buffers, per second
 };
 
-struct CacheSnapshot : TaskResult {
+struct CacheSnapshot : TaskResult
+{
     QList<CacheRow> databases;
     QList<CacheRow> tables; // busiest first (by blocks accessed)
     QList<CacheRow> indexes;
@@ -25,7 +27,8 @@ struct CacheSnapshot : TaskResult {
 };
 
 // pg_stat_database and pg_statio_user_tables / _indexes of the connected database.
-class CacheStatsTask final : public PgTask {
+class CacheStatsTask final : public PgTask
+{
 public:
     explicit CacheStatsTask(int periodMs = 5000)
         : PgTask(periodMs)

@@ -79,7 +79,7 @@ void ClusterMonitor::start(const Profile& profile, const QHash<QString, QString>
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         connect(thread, &QThread::finished, thread, &QObject::deleteLater);
         connect(worker, &NodeWorker::snapshotReady, this, &ClusterMonitor::onSnapshot, Qt::QueuedConnection);
-        m_workers.append({ worker, thread });
+        m_workers.append({worker, thread});
         thread->start();
     }
     Q_EMIT started();

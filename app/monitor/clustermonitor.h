@@ -17,12 +17,23 @@ namespace vigil {
 class NodeWorker;
 
 // The figures kept over time per node (for charts and, later, alerts).
-enum class Metric { Tps, Connections, CacheHitPct, ReplayLagSec, ReplayLagBytes, OpsPerSec, UsedMemory, RttMs, KeyspaceHitPct };
+enum class Metric {
+    Tps,
+    Connections,
+    CacheHitPct,
+    ReplayLagSec,
+    ReplayLagBytes,
+    OpsPerSec,
+    UsedMemory,
+    RttMs,
+    KeyspaceHitPct
+};
 
 // Lives on the GUI thread. Starts one NodeWorker per server of a profile, keeps the latest
 // snapshot per node and a bounded history, and never blocks on the network: stop() returns at
 // once and the threads finish on their own; only shutdown() (at exit) waits, bounded.
-class ClusterMonitor : public QObject {
+class ClusterMonitor : public QObject
+{
     Q_OBJECT
 public:
     explicit ClusterMonitor(QObject* parent = nullptr);
@@ -55,7 +66,8 @@ private:
     void onSnapshot(const vigil::NodeSnapshot& snapshot);
     void record(const NodeSnapshot& s);
 
-    struct Running {
+    struct Running
+    {
         QPointer<NodeWorker> worker;
         QPointer<QThread> thread;
     };

@@ -10,7 +10,7 @@
 namespace vigil {
 
 namespace {
-    constexpr int kSeriesPerPattern = 180; // 30 min at the default 10 s period
+constexpr int kSeriesPerPattern = 180; // 30 min at the default 10 s period
 }
 
 InsightMonitor::InsightMonitor(ClusterMonitor* cluster, QObject* parent)
@@ -55,7 +55,7 @@ void InsightMonitor::startOn(const QString& node, const QString& conninfo)
     m_options = o;
     auto* worker = new PgTaskWorker(node, o, ++m_generation);
     worker->addTask(std::make_unique<ActivityTask>(m_thresholdMs));
-    worker->addTask(std::make_unique<StatementsTask>(m_visible ? kStatementsPeriodMs : kHiddenStatementsPeriodMs));
+    worker->addTask(std::make_unique<StatementsTask>(m_visible ? m_statementsPeriodMs : kHiddenStatementsPeriodMs));
     worker->addTask(std::make_unique<CacheStatsTask>());
     auto* thread = new QThread;
     thread->setObjectName(QStringLiteral("vigil-insight-") + node);
@@ -99,7 +99,8 @@ void InsightMonitor::setThresholdMs(int ms)
     if (m_worker) {
         if (auto* t = static_cast<ActivityTask*>(m_worker->task(QStringLiteral("activity"))))
             t->setThresholdMs(m_thresholdMs);
-        QMetaObject::invokeMethod(m_worker, "runSoon", Qt::QueuedConnection, Q_ARG(QString, QStringLiteral("activity")));
+        QMetaObject::invokeMethod(m_worker, "runSoon", Qt::QueuedConnection,
+                                  Q_ARG(QString, QStringLiteral("activity")));
     }
 }
 
@@ -107,14 +108,20 @@ void InsightMonitor::setStatementsVisible(bool visible)
 {
     m_visible = visible;
     if (m_worker)
-        m_worker->setPeriod(QStringLiteral("statements"), visible ? kStatementsPeriodMs : kHiddenStatementsPeriodMs);
+        m_worker->setPeriod(QStringLiteral("statements"), visible ? m_statementsPeriodMs : kHiddenStatementsPeriodMs);
+}
+
+void InsightMonitor::setStatementsPeriodMs(int ms)
+{
+    m_statementsPeriodMs = std::max(100, ms);
+    setStatementsVisible(m_visible);
 }
 
 void InsightMonitor::refreshStatementsNow()
 {
     if (m_worker)
         QMetaObject::invokeMethod(m_worker, "runSoon", Qt::QueuedConnection,
-            Q_ARG(QString, QStringLiteral("statements")));
+                                  Q_ARG(QString, QStringLiteral("statements")));
 }
 
 const Profile& InsightMonitor::profile() const
@@ -149,7 +156,7 @@ void InsightMonitor::recordStatements(const StatementsSnapshot& s)
     QHash<StatementKey, std::pair<qint64, double>> next;
     next.reserve(s.entries.size());
     for (const StatementEntry& e : s.entries) {
-        next.insert(e.key, { e.calls, e.totalMs });
+        next.insert(e.key, {e.calls, e.totalMs});
         if (e.vigil)
             continue;
         if (const auto p = m_prevTotals.constFind(e.key); p != m_prevTotals.constEnd() && e.calls >= p->first) {
@@ -202,7 +209,8 @@ void InsightMonitor::onResult(const TaskResultPtr& r)
                 s.user = rs.user;
                 s.application = rs.application;
                 s.client = rs.client;
-                s.waitEvent = rs.waitEventType.isEmpty() ? QString() : rs.waitEventType + QLatin1Char(':') + rs.waitEvent;
+                s.waitEvent
+                    = rs.waitEventType.isEmpty() ? QString() : rs.waitEventType + QLatin1Char(':') + rs.waitEvent;
                 s.query = rs.query;
                 s.queryId = rs.queryId;
                 sightings.append(s);

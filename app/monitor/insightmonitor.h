@@ -3,8 +3,8 @@
 #include "activity.h"
 #include "cachestats.h"
 #include "connect/profile.h"
-#include "statements.h"
 #include "pg/pgconnection.h"
+#include "statements.h"
 #include "timeseries.h"
 
 #include <QHash>
@@ -25,7 +25,8 @@ class PgTaskWorker;
 // Query insight for the cluster's current primary: pg_stat_statements patterns, statements over
 // the slow threshold, and buffer-cache figures, from one PgTaskWorker on its own connection. It
 // follows the primary: when ClusterMonitor sees the role move, the worker moves with it.
-class InsightMonitor : public QObject {
+class InsightMonitor : public QObject
+{
     Q_OBJECT
 public:
     explicit InsightMonitor(ClusterMonitor* cluster, QObject* parent = nullptr);
@@ -40,6 +41,8 @@ public:
     void setThresholdMs(int ms);
     // Slower polling for hidden tabs; `visible` restores the default periods.
     void setStatementsVisible(bool visible);
+    // The pg_stat_statements period while its tab is visible (default kStatementsPeriodMs).
+    void setStatementsPeriodMs(int ms);
     void refreshStatementsNow();
     void shutdown(int waitMs = 3000);
 
@@ -82,6 +85,7 @@ private:
     QList<QPointer<QThread>> m_threads;
     int m_thresholdMs = 1000;
     bool m_visible = true;
+    int m_statementsPeriodMs = kStatementsPeriodMs;
     std::shared_ptr<const StatementsSnapshot> m_statements;
     std::shared_ptr<const ActivitySnapshot> m_activity;
     std::shared_ptr<const CacheSnapshot> m_cache;

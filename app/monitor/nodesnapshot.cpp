@@ -56,7 +56,8 @@ QString NodeSnapshot::replicationText() const
     case NodeRole::Master:
         return QStringLiteral("%1 replicas connected").arg(redisReplicas);
     case NodeRole::Sentinel:
-        return QStringLiteral("master %1, quorum %2").arg(masterAddress, quorumOk ? QStringLiteral("ok") : QStringLiteral("NOT reached"));
+        return QStringLiteral("master %1, quorum %2")
+            .arg(masterAddress, quorumOk ? QStringLiteral("ok") : QStringLiteral("NOT reached"));
     default:
         return {};
     }

@@ -19,18 +19,23 @@ QString kindName(NodeKind kind);
 QString roleName(NodeRole role);
 
 // A missing extension or privilege: a state to show with the SQL that fixes it.
-struct Finding {
+struct Finding
+{
     QString message;
     QString fixSql;
     bool operator==(const Finding&) const = default;
 };
 
 inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
-inline bool hasValue(double v) { return !std::isnan(v); }
+inline bool hasValue(double v)
+{
+    return !std::isnan(v);
+}
 
 // One poll of one server, immutable once emitted by its NodeWorker. Figures that do not apply to
 // the node's kind, or that need two samples, are NaN / -1.
-struct NodeSnapshot {
+struct NodeSnapshot
+{
     QString node;
     NodeKind kind = NodeKind::Postgres;
     QString address;

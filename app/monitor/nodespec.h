@@ -8,7 +8,8 @@ namespace vigil {
 
 // What a NodeWorker needs to reach one server. Built by ClusterMonitor from a Profile plus the
 // secrets read from the keychain; the password stays in memory only.
-struct NodeSpec {
+struct NodeSpec
+{
     QString name;
     NodeKind kind = NodeKind::Postgres;
     QString conninfo; // Postgres, PgBouncer

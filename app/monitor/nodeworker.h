@@ -16,7 +16,8 @@ class Poller;
 
 // Owns one server connection on its own thread: poll, deliver an immutable snapshot, re-arm a
 // single-shot timer. Never two requests in flight; reconnects with exponential backoff.
-class NodeWorker : public QObject {
+class NodeWorker : public QObject
+{
     Q_OBJECT
 public:
     NodeWorker(const NodeSpec& spec, quint64 generation);
@@ -43,7 +44,7 @@ private:
     quint64 m_generation;
     quint64 m_sequence = 0;
     std::unique_ptr<Poller> m_poller;
-    std::atomic_bool m_stop { false };
+    std::atomic_bool m_stop {false};
     QTimer* m_timer = nullptr;
     int m_failures = 0;
     qint64 m_nextConnectMs = 0;

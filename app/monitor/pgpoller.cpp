@@ -1,7 +1,7 @@
 #include "pgpoller.h"
 
-#include <QFile>
 #include <QElapsedTimer>
+#include <QFile>
 
 namespace vigil {
 
@@ -83,31 +83,32 @@ bool PgPoller::poll(NodeSnapshot* s, QString* error)
 
     if (!r.toBool(0, "can_monitor")) {
         const QString user = r.text(0, "user_name");
-        s->findings.append({ QStringLiteral("%1: role %2 cannot see other sessions' queries and statistics (no pg_monitor)")
-                                 .arg(m_spec.name, user),
-            QStringLiteral("GRANT pg_monitor TO %1;").arg(m_conn.quoteIdent(user)) });
+        s->findings.append(
+            {QStringLiteral("%1: role %2 cannot see other sessions' queries and statistics (no pg_monitor)")
+                 .arg(m_spec.name, user),
+             QStringLiteral("GRANT pg_monitor TO %1;").arg(m_conn.quoteIdent(user))});
     }
     if (!inRecovery && !r.toBool(0, "has_pgss")) {
         const QString preload = r.text(0, "preload");
         if (r.isNull(0, "preload")) {
-            s->findings.append({ QStringLiteral("%1: pg_stat_statements is not created in this database (and this role "
-                                                "cannot read shared_preload_libraries to tell whether it is loaded)")
-                                     .arg(m_spec.name),
-                QStringLiteral("CREATE EXTENSION pg_stat_statements;") });
+            s->findings.append({QStringLiteral("%1: pg_stat_statements is not created in this database (and this role "
+                                               "cannot read shared_preload_libraries to tell whether it is loaded)")
+                                    .arg(m_spec.name),
+                                QStringLiteral("CREATE EXTENSION pg_stat_statements;")});
         } else if (preload.contains(QLatin1String("pg_stat_statements"))) {
             s->findings.append(
-                { QStringLiteral("%1: pg_stat_statements is loaded but not created in this database").arg(m_spec.name),
-                    QStringLiteral("CREATE EXTENSION pg_stat_statements;") });
+                {QStringLiteral("%1: pg_stat_statements is loaded but not created in this database").arg(m_spec.name),
+                 QStringLiteral("CREATE EXTENSION pg_stat_statements;")});
         } else {
             // Keep whatever the server already preloads; only append ours.
             QString libs = preload.trimmed().isEmpty() ? QStringLiteral("pg_stat_statements")
                                                        : preload.trimmed() + QStringLiteral(", pg_stat_statements");
             libs.replace(QLatin1Char('\''), QStringLiteral("''"));
             s->findings.append(
-                { QStringLiteral("%1: pg_stat_statements is not in shared_preload_libraries").arg(m_spec.name),
-                    QStringLiteral("ALTER SYSTEM SET shared_preload_libraries = '%1'; -- restart PostgreSQL, then\n"
-                                   "CREATE EXTENSION pg_stat_statements;")
-                        .arg(libs) });
+                {QStringLiteral("%1: pg_stat_statements is not in shared_preload_libraries").arg(m_spec.name),
+                 QStringLiteral("ALTER SYSTEM SET shared_preload_libraries = '%1'; -- restart PostgreSQL, then\n"
+                                "CREATE EXTENSION pg_stat_statements;")
+                     .arg(libs)});
         }
     }
     return true;

@@ -5,7 +5,8 @@
 
 namespace vigil {
 
-class PgPoller final : public Poller {
+class PgPoller final : public Poller
+{
 public:
     explicit PgPoller(const NodeSpec& spec);
 

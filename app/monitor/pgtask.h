@@ -12,7 +12,8 @@ namespace vigil {
 
 // One periodic query job on a PgTaskWorker's connection. run() is called on the worker thread;
 // the period may be changed from any thread (a hidden tab slows its task down).
-class PgTask {
+class PgTask
+{
 public:
     explicit PgTask(int periodMs)
         : m_periodMs(periodMs)

@@ -18,7 +18,7 @@ PgTaskWorker::~PgTaskWorker() = default;
 
 void PgTaskWorker::addTask(std::unique_ptr<PgTask> task)
 {
-    m_slots.push_back({ std::move(task), 0 });
+    m_slots.push_back({std::move(task), 0});
 }
 
 void PgTaskWorker::requestStop()

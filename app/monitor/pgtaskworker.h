@@ -16,7 +16,8 @@ namespace vigil {
 // Owns one PostgreSQL connection on its own thread and runs several periodic tasks on it, one
 // at a time (so never two requests in flight): each task runs when due, delivers its immutable
 // result, and the single-shot timer is re-armed for the next due task.
-class PgTaskWorker : public QObject {
+class PgTaskWorker : public QObject
+{
     Q_OBJECT
 public:
     PgTaskWorker(const QString& node, const pg::ConnectOptions& options, quint64 generation);
@@ -38,7 +39,8 @@ Q_SIGNALS:
     void resultReady(const vigil::TaskResultPtr& result);
 
 private:
-    struct Slot {
+    struct Slot
+    {
         std::unique_ptr<PgTask> task;
         qint64 dueMs = 0;
     };
@@ -50,7 +52,7 @@ private:
     quint64 m_generation;
     pg::Connection m_conn;
     std::vector<Slot> m_slots;
-    std::atomic_bool m_stop { false };
+    std::atomic_bool m_stop {false};
     QTimer* m_timer = nullptr;
     QElapsedTimer m_clock;
     int m_failures = 0;

@@ -10,7 +10,8 @@ namespace vigil {
 
 // One server's connection and the counters needed for rates. Lives on its NodeWorker's thread;
 // only cancel() may be called from another thread.
-class Poller {
+class Poller
+{
 public:
     explicit Poller(NodeSpec spec)
         : m_spec(std::move(spec))
@@ -36,7 +37,8 @@ protected:
 };
 
 // Rate of a monotonically growing counter between two polls, over the measured elapsed time.
-class CounterRate {
+class CounterRate
+{
 public:
     // Returns NaN on the first sample and after a counter reset (server restart).
     double update(double value, qint64 nowNs);

@@ -26,7 +26,7 @@ bool RedisPoller::poll(NodeSnapshot* s, QString* error)
 {
     QElapsedTimer rtt;
     rtt.start();
-    const redis::Reply reply = m_conn.command({ "INFO" });
+    const redis::Reply reply = m_conn.command({"INFO"});
     if (reply.isError()) {
         *error = reply.text();
         if (reply.text().startsWith(QLatin1String("NOAUTH")))
@@ -41,7 +41,7 @@ bool RedisPoller::poll(NodeSnapshot* s, QString* error)
     s->clients = info.value(QStringLiteral("connected_clients"), QStringLiteral("-1")).toInt();
     // Our own INFO adds one command per poll; the rate says so honestly rather than hiding it.
     s->opsPerSec = m_commands.update(info.value(QStringLiteral("total_commands_processed")).toDouble(),
-        s->sampledAt.toMSecsSinceEpoch() * 1000000LL);
+                                     s->sampledAt.toMSecsSinceEpoch() * 1000000LL);
 
     if (m_spec.kind == NodeKind::Sentinel)
         return pollSentinel(s, error);
@@ -76,24 +76,25 @@ bool RedisPoller::pollSentinel(NodeSnapshot* s, QString* error)
 {
     s->role = NodeRole::Sentinel;
     const QByteArray master = m_spec.masterName.toUtf8();
-    const redis::Reply addr = m_conn.command({ QByteArray("SENTINEL"), QByteArray("get-master-addr-by-name"), master });
+    const redis::Reply addr = m_conn.command({QByteArray("SENTINEL"), QByteArray("get-master-addr-by-name"), master});
     if (addr.isError()) {
         *error = addr.text();
         return false;
     }
     if (addr.type == redis::Reply::Type::Nil || addr.elements.size() < 2) {
         // The server answers, but it does not monitor that name: the node is up, the profile is wrong.
-        s->diagnosis = diagnoseRedis(m_spec.name, QStringLiteral("No such master with name '%1'").arg(m_spec.masterName));
+        s->diagnosis
+            = diagnoseRedis(m_spec.name, QStringLiteral("No such master with name '%1'").arg(m_spec.masterName));
         s->lastError = s->diagnosis.why;
-        s->findings.append({ s->diagnosis.toText(), QStringLiteral("SENTINEL MASTERS") });
+        s->findings.append({s->diagnosis.toText(), QStringLiteral("SENTINEL MASTERS")});
         return true;
     }
     s->masterAddress = addr.elements[0].text() + QLatin1Char(':') + addr.elements[1].text();
-    const redis::Reply quorum = m_conn.command({ QByteArray("SENTINEL"), QByteArray("CKQUORUM"), master });
+    const redis::Reply quorum = m_conn.command({QByteArray("SENTINEL"), QByteArray("CKQUORUM"), master});
     s->quorumOk = !quorum.isError();
     if (quorum.isError())
         s->lastError = quorum.text();
-    const redis::Reply sentinels = m_conn.command({ QByteArray("SENTINEL"), QByteArray("SENTINELS"), master });
+    const redis::Reply sentinels = m_conn.command({QByteArray("SENTINEL"), QByteArray("SENTINELS"), master});
     if (sentinels.type == redis::Reply::Type::Array)
         s->sentinelsKnown = int(sentinels.elements.size()) + 1;
     return true;

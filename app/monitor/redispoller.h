@@ -6,7 +6,8 @@
 namespace vigil {
 
 // A Redis server (INFO) or a Sentinel (INFO + SENTINEL commands for the profile's master name).
-class RedisPoller final : public Poller {
+class RedisPoller final : public Poller
+{
 public:
     explicit RedisPoller(const NodeSpec& spec)
         : Poller(spec)

@@ -60,10 +60,10 @@ bool StatementsTask::checkExtension(pg::Connection& conn, StatementsSnapshot* ou
     const QString user = r.text(0, "user_name");
     if (!r.toBool(0, "available")) {
         out->error = QStringLiteral("pg_stat_statements is not installed on the server");
-        out->findings.append({ QStringLiteral("pg_stat_statements is not installed on %1: install the server's contrib "
-                                              "package (postgresql-contrib on Debian), then load and create it")
-                                   .arg(out->node),
-            QString() });
+        out->findings.append({QStringLiteral("pg_stat_statements is not installed on %1: install the server's contrib "
+                                             "package (postgresql-contrib on Debian), then load and create it")
+                                  .arg(out->node),
+                              QString()});
         return false;
     }
     const bool unknownPreload = r.isNull(0, "preload");
@@ -73,24 +73,25 @@ bool StatementsTask::checkExtension(pg::Connection& conn, StatementsSnapshot* ou
         libs = libs.isEmpty() ? QStringLiteral("pg_stat_statements") : libs + QStringLiteral(", pg_stat_statements");
         libs.replace(QLatin1Char('\''), QStringLiteral("''"));
         out->error = QStringLiteral("pg_stat_statements is not in shared_preload_libraries");
-        out->findings.append({ QStringLiteral("pg_stat_statements is not loaded: it must be in "
-                                              "shared_preload_libraries, which needs a server restart"),
-            QStringLiteral("ALTER SYSTEM SET shared_preload_libraries = '%1';\n-- restart PostgreSQL, then in "
-                           "database %2:\nCREATE EXTENSION pg_stat_statements;")
-                .arg(libs, db) });
+        out->findings.append(
+            {QStringLiteral("pg_stat_statements is not loaded: it must be in "
+                            "shared_preload_libraries, which needs a server restart"),
+             QStringLiteral("ALTER SYSTEM SET shared_preload_libraries = '%1';\n-- restart PostgreSQL, then in "
+                            "database %2:\nCREATE EXTENSION pg_stat_statements;")
+                 .arg(libs, db)});
         return false;
     }
     if (!r.toBool(0, "created")) {
         out->error = QStringLiteral("pg_stat_statements is not created in database %1").arg(db);
-        out->findings.append({ QStringLiteral("pg_stat_statements is loaded but not created in database %1").arg(db),
-            QStringLiteral("CREATE EXTENSION pg_stat_statements;") });
+        out->findings.append({QStringLiteral("pg_stat_statements is loaded but not created in database %1").arg(db),
+                              QStringLiteral("CREATE EXTENSION pg_stat_statements;")});
         return false;
     }
     if (!r.toBool(0, "can_read_all")) {
         // Not fatal: the figures are there, other roles' texts read "<insufficient privilege>".
         out->findings.append(
-            { QStringLiteral("role %1 sees only its own statements' texts (no pg_read_all_stats)").arg(user),
-                QStringLiteral("GRANT pg_read_all_stats TO %1;").arg(conn.quoteIdent(user)) });
+            {QStringLiteral("role %1 sees only its own statements' texts (no pg_read_all_stats)").arg(user),
+             QStringLiteral("GRANT pg_read_all_stats TO %1;").arg(conn.quoteIdent(user))});
     }
     m_extensionOk = true;
     return true;
@@ -112,10 +113,9 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
     }
     out->bytesFetched = r.payloadBytes();
     const int n = r.rows();
-    const int cUser = r.column("userid"), cDb = r.column("dbid"), cId = r.column("queryid"),
-              cDat = r.column("datname"), cRole = r.column("rolname"), cCalls = r.column("calls"),
-              cTotal = r.column("total_exec_time"), cMin = r.column("min_exec_time"),
-              cMax = r.column("max_exec_time"), cMean = r.column("mean_exec_time"),
+    const int cUser = r.column("userid"), cDb = r.column("dbid"), cId = r.column("queryid"), cDat = r.column("datname"),
+              cRole = r.column("rolname"), cCalls = r.column("calls"), cTotal = r.column("total_exec_time"),
+              cMin = r.column("min_exec_time"), cMax = r.column("max_exec_time"), cMean = r.column("mean_exec_time"),
               cStd = r.column("stddev_exec_time"), cRows = r.column("rows"), cHit = r.column("shared_blks_hit"),
               cRead = r.column("shared_blks_read");
 
@@ -129,7 +129,7 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
     missing.removeDuplicates();
     if (!missing.isEmpty()) {
         const pg::Result t = conn.exec(bundledSql(QStringLiteral("statement_texts.sql")),
-            { QStringLiteral("{") + missing.join(QLatin1Char(',')) + QLatin1Char('}') });
+                                       {QStringLiteral("{") + missing.join(QLatin1Char(',')) + QLatin1Char('}')});
         if (t.ok()) {
             out->bytesFetched += t.payloadBytes();
             out->newTexts = t.rows();
@@ -151,7 +151,7 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
     out->entries.reserve(n);
     for (int i = 0; i < n; ++i) {
         StatementEntry e;
-        e.key = { quint32(r.toInt64(i, cUser)), quint32(r.toInt64(i, cDb)), r.toInt64(i, cId) };
+        e.key = {quint32(r.toInt64(i, cUser)), quint32(r.toInt64(i, cDb)), r.toInt64(i, cId)};
         e.database = r.text(i, cDat);
         e.user = r.text(i, cRole);
         if (const auto it = m_texts.constFind(e.key.queryId); it != m_texts.constEnd()) {
@@ -179,7 +179,7 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
                 e.msPerSec = (e.totalMs - prev.totalMs) / elapsedSec;
             }
         }
-        next.insert(e.key, { e.calls, e.totalMs });
+        next.insert(e.key, {e.calls, e.totalMs});
         out->entries.append(std::move(e));
     }
     m_prev = std::move(next);

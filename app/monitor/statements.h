@@ -9,7 +9,8 @@
 namespace vigil {
 
 // pg_stat_statements identifies a pattern by user, database and queryid (top-level only here).
-struct StatementKey {
+struct StatementKey
+{
     quint32 userId = 0;
     quint32 dbId = 0;
     qint64 queryId = 0;
@@ -23,7 +24,8 @@ inline size_t qHash(const StatementKey& k, size_t seed = 0)
 enum class StatementKind { Select, Insert, Update, Delete, Other };
 QString statementKindName(StatementKind kind);
 
-struct StatementEntry {
+struct StatementEntry
+{
     StatementKey key;
     QString database;
     QString user;
@@ -40,7 +42,8 @@ struct StatementEntry {
     double rowsPerCall() const { return calls > 0 ? double(rows) / double(calls) : kNoValue; }
 };
 
-struct StatementsSnapshot : TaskResult {
+struct StatementsSnapshot : TaskResult
+{
     double elapsedSec = kNoValue; // since the previous poll
     QList<StatementEntry> entries;
     qint64 bytesFetched = 0; // row data received for this poll (statistics + any new texts)
@@ -49,7 +52,8 @@ struct StatementsSnapshot : TaskResult {
 
 // Reads pg_stat_statements(false) each period; fetches texts only for queryids not seen before;
 // never resets the view. Statement kinds come from the PostgreSQL parser, once per queryid.
-class StatementsTask final : public PgTask {
+class StatementsTask final : public PgTask
+{
 public:
     explicit StatementsTask(int periodMs = 10000)
         : PgTask(periodMs)
@@ -61,12 +65,14 @@ public:
     void reset() override;
 
 private:
-    struct Known {
+    struct Known
+    {
         std::shared_ptr<const QString> text;
         StatementKind kind = StatementKind::Other;
         bool vigil = false;
     };
-    struct Previous {
+    struct Previous
+    {
         qint64 calls = 0;
         double totalMs = 0;
     };

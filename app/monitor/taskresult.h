@@ -10,7 +10,8 @@ namespace vigil {
 
 // Base of the immutable results that PgTaskWorker tasks deliver. Shared as pointer-to-const:
 // a pg_stat_statements snapshot of thousands of rows crosses threads without a copy.
-struct TaskResult {
+struct TaskResult
+{
     virtual ~TaskResult() = default;
     QString task; // which task produced it ("statements", "activity", "cache")
     QString node;

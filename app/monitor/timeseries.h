@@ -6,7 +6,8 @@
 namespace vigil {
 
 // A bounded ring of (time ms since epoch, value) points; charts read it, the monitor appends.
-class TimeSeries {
+class TimeSeries
+{
 public:
     explicit TimeSeries(int capacity = 3600)
         : m_capacity(capacity)

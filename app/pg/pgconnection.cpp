@@ -6,8 +6,8 @@
 namespace vigil::pg {
 
 namespace {
-    using Clock = std::chrono::steady_clock;
-    constexpr auto kSlice = std::chrono::milliseconds(50); // how often an abort flag is looked at
+using Clock = std::chrono::steady_clock;
+constexpr auto kSlice = std::chrono::milliseconds(50); // how often an abort flag is looked at
 } // namespace
 
 QString conninfoError(const QString& conninfo)
@@ -44,10 +44,10 @@ bool Connection::open(const ConnectOptions& options, const std::atomic_bool* abo
     const QByteArray appName = options.applicationName.toUtf8();
     const QByteArray timeout = QByteArray::number(qMax(1, options.connectTimeoutSec));
     const QByteArray password = options.password.toUtf8();
-    std::vector<const char*> keys { "dbname", "application_name", "connect_timeout", "keepalives", "keepalives_idle",
-        "keepalives_interval", "keepalives_count" };
-    std::vector<const char*> values { conninfo.constData(), appName.constData(), timeout.constData(), "1", "5", "2",
-        "2" };
+    std::vector<const char*> keys {"dbname",          "application_name",    "connect_timeout", "keepalives",
+                                   "keepalives_idle", "keepalives_interval", "keepalives_count"};
+    std::vector<const char*> values {
+        conninfo.constData(), appName.constData(), timeout.constData(), "1", "5", "2", "2"};
     if (!options.password.isEmpty()) {
         keys.push_back("password");
         values.push_back(password.constData());
@@ -93,7 +93,7 @@ bool Connection::open(const ConnectOptions& options, const std::atomic_bool* abo
     }
     if (!options.pgbouncerAdmin) {
         const Result r = exec(QStringLiteral("/* vigil */ SELECT set_config('statement_timeout', $1, false)"),
-            { QString::number(options.statementTimeoutMs) });
+                              {QString::number(options.statementTimeoutMs)});
         if (!r.ok()) {
             m_lastError = r.errorMessage();
             close();
@@ -166,7 +166,7 @@ bool Connection::waitSocket(bool forWrite, Clock::time_point deadline, bool hono
         m_lastError = QStringLiteral("connection has no socket");
         return false;
     }
-    pollfd pfd { fd, static_cast<short>(forWrite ? POLLOUT : POLLIN), 0 };
+    pollfd pfd {fd, static_cast<short>(forWrite ? POLLOUT : POLLIN), 0};
     for (;;) {
         if (honourAbort && m_abort && m_abort->load()) {
             m_lastError = QStringLiteral("aborted");
@@ -179,7 +179,7 @@ bool Connection::waitSocket(bool forWrite, Clock::time_point deadline, bool hono
         if (rc > 0)
             return true;
         if (rc < 0 && errno != EINTR) {
-            m_lastError = QString::fromLocal8Bit(strerror(errno));
+            m_lastError = qt_error_string(errno);
             return false;
         }
     }
@@ -216,7 +216,7 @@ Result Connection::run(const QString& sql, const QVariantList* params)
             }
         }
         sent = PQsendQueryParams(m_conn, text.constData(), static_cast<int>(values.size()), nullptr, values.data(),
-            nullptr, nullptr, 0);
+                                 nullptr, nullptr, 0);
     } else {
         sent = PQsendQuery(m_conn, text.constData());
     }

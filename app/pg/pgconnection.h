@@ -11,7 +11,8 @@
 
 namespace vigil::pg {
 
-struct ConnectOptions {
+struct ConnectOptions
+{
     // A conninfo string, a postgresql:// URI or "service=NAME"; PG* variables, .pgpass and
     // pg_service.conf apply as libpq applies them.
     QString conninfo;
@@ -31,7 +32,8 @@ struct ConnectOptions {
 // One libpq connection, used by one thread at a time. Every wait is bounded and abortable:
 // connect polls the socket (connect_timeout, abort flag), queries wait on the socket with a
 // deadline and send PQcancel when it passes or when cancel() is called from another thread.
-class Connection {
+class Connection
+{
 public:
     Connection() = default;
     ~Connection();

@@ -56,7 +56,7 @@ QByteArray Result::bytes(int row, int col) const
 {
     if (isNull(row, col))
         return {};
-    return { PQgetvalue(m_res.get(), row, col), PQgetlength(m_res.get(), row, col) };
+    return {PQgetvalue(m_res.get(), row, col), PQgetlength(m_res.get(), row, col)};
 }
 
 qint64 Result::toInt64(int row, int col, qint64 fallback) const

@@ -7,7 +7,8 @@
 namespace vigil::pg {
 
 // Owns one PGresult (PQclear on destruction) and reads typed values out of it.
-class Result {
+class Result
+{
 public:
     Result() = default;
     explicit Result(PGresult* res, QString clientError = {});
@@ -47,7 +48,8 @@ public:
     qint64 payloadBytes() const;
 
 private:
-    struct Deleter {
+    struct Deleter
+    {
         void operator()(PGresult* r) const { PQclear(r); }
     };
     std::shared_ptr<PGresult> m_res;

@@ -5,47 +5,47 @@
 namespace vigil::redis {
 
 namespace {
-    Reply convert(const redisReply* r)
-    {
-        Reply out;
-        if (!r)
-            return out;
-        switch (r->type) {
-        case REDIS_REPLY_STATUS:
-            out.type = Reply::Type::Status;
-            out.str = QByteArray(r->str, static_cast<qsizetype>(r->len));
-            break;
-        case REDIS_REPLY_ERROR:
-            out.type = Reply::Type::Error;
-            out.str = QByteArray(r->str, static_cast<qsizetype>(r->len));
-            break;
-        case REDIS_REPLY_STRING:
-            out.type = Reply::Type::String;
-            out.str = QByteArray(r->str, static_cast<qsizetype>(r->len));
-            break;
-        case REDIS_REPLY_INTEGER:
-            out.type = Reply::Type::Integer;
-            out.integer = r->integer;
-            break;
-        case REDIS_REPLY_ARRAY:
-            out.type = Reply::Type::Array;
-            out.elements.reserve(r->elements);
-            for (size_t i = 0; i < r->elements; ++i)
-                out.elements.push_back(convert(r->element[i]));
-            break;
-        default:
-            break;
-        }
+Reply convert(const redisReply* r)
+{
+    Reply out;
+    if (!r)
         return out;
+    switch (r->type) {
+    case REDIS_REPLY_STATUS:
+        out.type = Reply::Type::Status;
+        out.str = QByteArray(r->str, static_cast<qsizetype>(r->len));
+        break;
+    case REDIS_REPLY_ERROR:
+        out.type = Reply::Type::Error;
+        out.str = QByteArray(r->str, static_cast<qsizetype>(r->len));
+        break;
+    case REDIS_REPLY_STRING:
+        out.type = Reply::Type::String;
+        out.str = QByteArray(r->str, static_cast<qsizetype>(r->len));
+        break;
+    case REDIS_REPLY_INTEGER:
+        out.type = Reply::Type::Integer;
+        out.integer = r->integer;
+        break;
+    case REDIS_REPLY_ARRAY:
+        out.type = Reply::Type::Array;
+        out.elements.reserve(r->elements);
+        for (size_t i = 0; i < r->elements; ++i)
+            out.elements.push_back(convert(r->element[i]));
+        break;
+    default:
+        break;
     }
+    return out;
+}
 
-    Reply errorReply(const QString& message)
-    {
-        Reply r;
-        r.type = Reply::Type::Error;
-        r.str = message.toUtf8();
-        return r;
-    }
+Reply errorReply(const QString& message)
+{
+    Reply r;
+    r.type = Reply::Type::Error;
+    r.str = message.toUtf8();
+    return r;
+}
 } // namespace
 
 bool Endpoint::parse(const QString& text, Endpoint* out)
@@ -76,7 +76,7 @@ bool Connection::open(const Endpoint& endpoint, int timeoutMs, const QString& us
     close();
     m_endpoint = endpoint;
     m_lastError.clear();
-    const timeval tv { timeoutMs / 1000, (timeoutMs % 1000) * 1000 };
+    const timeval tv {timeoutMs / 1000, (timeoutMs % 1000) * 1000};
     m_ctx = redisConnectWithTimeout(endpoint.host.toUtf8().constData(), endpoint.port, tv);
     if (!m_ctx || m_ctx->err) {
         m_lastError = m_ctx ? QString::fromUtf8(m_ctx->errstr) : QStringLiteral("out of memory");
@@ -86,7 +86,7 @@ bool Connection::open(const Endpoint& endpoint, int timeoutMs, const QString& us
     redisSetTimeout(m_ctx, tv);
     redisEnableKeepAlive(m_ctx);
     if (!password.isEmpty()) {
-        QByteArrayList args { "AUTH" };
+        QByteArrayList args {"AUTH"};
         if (!username.isEmpty())
             args << username.toUtf8();
         args << password.toUtf8();
@@ -98,7 +98,7 @@ bool Connection::open(const Endpoint& endpoint, int timeoutMs, const QString& us
         }
     }
     // Name the connection so CLIENT LIST shows which sessions are Vigil's own.
-    command({ "CLIENT", "SETNAME", "vigil" });
+    command({"CLIENT", "SETNAME", "vigil"});
     return true;
 }
 
@@ -129,7 +129,8 @@ Reply Connection::command(const QByteArrayList& args)
         argv.push_back(a.constData());
         lens.push_back(static_cast<size_t>(a.size()));
     }
-    auto* raw = static_cast<redisReply*>(redisCommandArgv(m_ctx, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    auto* raw
+        = static_cast<redisReply*>(redisCommandArgv(m_ctx, static_cast<int>(argv.size()), argv.data(), lens.data()));
     if (!raw) {
         m_lastError = QString::fromUtf8(m_ctx->errstr);
         if (m_lastError.isEmpty())

@@ -10,7 +10,8 @@ struct redisContext;
 namespace vigil::redis {
 
 // A decoded RESP2 reply, owned (no hiredis memory escapes this file).
-struct Reply {
+struct Reply
+{
     enum class Type { Nil, Status, Error, Integer, String, Array };
     Type type = Type::Nil;
     QByteArray str;
@@ -21,7 +22,8 @@ struct Reply {
     QString text() const { return QString::fromUtf8(str); }
 };
 
-struct Endpoint {
+struct Endpoint
+{
     QString host;
     int port = 0;
     QString toString() const { return host + QLatin1Char(':') + QString::number(port); }
@@ -30,7 +32,8 @@ struct Endpoint {
 };
 
 // One blocking hiredis connection with connect and command timeouts; used by one thread.
-class Connection {
+class Connection
+{
 public:
     Connection() = default;
     ~Connection();

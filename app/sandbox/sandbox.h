@@ -11,7 +11,8 @@ namespace vigil::sandbox {
 
 // Where each server of a sandbox is now. Roles move after a failover drill, so this is read from
 // the live servers (status), not only from what `up` wrote.
-struct Topology {
+struct Topology
+{
     QString dir;
     QString primary; // conninfo of the current PostgreSQL primary (database trading)
     QStringList replicas; // conninfos of the PostgreSQL replicas
@@ -26,7 +27,8 @@ struct Topology {
     QJsonObject toJson() const;
 };
 
-struct UpOptions {
+struct UpOptions
+{
     QString dir; // empty: defaultDir()
     qint64 trades = 1000000; // rows seeded into trades
     std::function<void(const QString&)> progress; // step messages, called on the calling thread

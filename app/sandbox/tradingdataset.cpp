@@ -8,7 +8,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QStandardPaths>
+#include <thread>
 
 namespace vigil::sandbox::dataset {
 
@@ -37,6 +39,28 @@ pg::ConnectOptions options(int port, const QString& dbname)
     o.applicationName = QStringLiteral("vigil-sandbox-setup");
     o.statementTimeoutMs = 600000; // seeding a large data set takes a while
     return o;
+}
+
+// seed.sql split at its "-- @part NAME" lines (text before the first one is left out).
+QHash<QString, QString> seedParts(const QByteArray& seed)
+{
+    QHash<QString, QString> parts;
+    QString name;
+    for (const QString& line : QString::fromUtf8(seed).split(QLatin1Char('\n'))) {
+        if (line.startsWith(QLatin1String("-- @part ")))
+            name = line.mid(9).trimmed();
+        else if (!name.isEmpty())
+            parts[name] += line + QLatin1Char('\n');
+    }
+    return parts;
+}
+
+// One part of the seed in a transaction of its own.
+bool runPart(pg::Connection& c, const QString& sql, const QString& part, QString* error)
+{
+    return step(c, QStringLiteral("BEGIN"), QStringLiteral("seeding %1").arg(part), error)
+        && step(c, sql, QStringLiteral("seeding %1").arg(part), error)
+        && step(c, QStringLiteral("COMMIT"), QStringLiteral("seeding %1").arg(part), error);
 }
 } // namespace
 
@@ -82,21 +106,74 @@ bool create(int port, qint64 trades, const std::function<void(const QString&)>& 
         return false;
     if (!step(db, QString::fromUtf8(schema), QStringLiteral("creating the trading schema"), error))
         return false;
+    const QHash<QString, QString> parts = seedParts(seed);
+    for (const char* part : {"orders", "trades", "positions", "finish"})
+        if (!parts.contains(QLatin1String(part))) {
+            *error = QStringLiteral("the sandbox seed (:/sandbox/seed.sql) has no part %1: rebuild vigil")
+                         .arg(QLatin1String(part));
+            return false;
+        }
     if (progress)
         progress(QStringLiteral("seeding %1 trades, %2 orders, 10000 accounts").arg(trades).arg(ordersFor(trades)));
     QElapsedTimer t;
     t.start();
-    if (!step(db,
-              QStringLiteral(
-                  "SELECT set_config('vigil.seed_trades', $1, false), set_config('vigil.seed_orders', $2, false), "
-                  "set_config('work_mem', '64MB', false), set_config('maintenance_work_mem', '256MB', false)"),
-              QStringLiteral("preparing the seed"), error,
-              {QString::number(trades), QString::number(ordersFor(trades))}))
+    // Trades and positions are seeded at the same time, on two connections.
+    pg::Connection db2;
+    if (!db2.open(options(port, QStringLiteral("trading")))) {
+        *error = QStringLiteral("could not connect to database trading: %1").arg(db2.lastError());
         return false;
-    if (!step(db, QString::fromUtf8(seed), QStringLiteral("seeding the trading data"), error))
+    }
+    // Both sessions put the same "now" into the data (seed.sql's view must give both the same rows).
+    const pg::Result now = db.exec(QStringLiteral("SELECT extract(epoch FROM now())::text"));
+    if (!now.ok()) {
+        *error = QStringLiteral("preparing the seed failed: %1").arg(now.errorMessage());
         return false;
-    // A clean slate for the statistics the workload and the advisor will read.
-    if (!step(db, QStringLiteral("SELECT pg_stat_statements_reset(); SELECT pg_qualstats_reset(); CHECKPOINT"),
+    }
+    // Session settings for a bulk load: JIT compiles take longer than they save here, and neither
+    // pg_stat_statements nor pg_qualstats (which instruments every plan node) should watch the seed.
+    // synchronous_commit = on: VACUUM sets no hint bit for a transaction whose commit record could
+    // still be lost, which with the server's "off" is the seed's until the WAL writer next flushes.
+    for (pg::Connection* c : {&db, &db2})
+        if (!step(*c,
+                  QStringLiteral("SELECT set_config('vigil.seed_trades', $1, false), "
+                                 "set_config('vigil.seed_orders', $2, false), "
+                                 "set_config('vigil.seed_now', $3, false), "
+                                 "set_config('work_mem', '64MB', false), "
+                                 "set_config('maintenance_work_mem', '256MB', false), "
+                                 "set_config('jit', 'off', false), "
+                                 "set_config('synchronous_commit', 'on', false), "
+                                 "set_config('pg_stat_statements.track', 'none', false), "
+                                 "set_config('pg_qualstats.enabled', 'off', false)"),
+                  QStringLiteral("preparing the seed"), error,
+                  {QString::number(trades), QString::number(ordersFor(trades)), now.text(0, 0)}))
+            return false;
+    if (!runPart(db, parts[QStringLiteral("orders")], QStringLiteral("orders"), error))
+        return false;
+    QString tradesError;
+    bool tradesOk = false;
+    std::thread tradesThread(
+        [&] { tradesOk = runPart(db2, parts[QStringLiteral("trades")], QStringLiteral("trades"), &tradesError); });
+    const bool positionsOk = runPart(db, parts[QStringLiteral("positions")], QStringLiteral("positions"), error);
+    if (!positionsOk)
+        db2.cancel(); // no point finishing the trades
+    tradesThread.join();
+    if (!positionsOk)
+        return false;
+    if (!tradesOk) {
+        *error = tradesError;
+        return false;
+    }
+    db2.close();
+    if (!step(db, parts[QStringLiteral("finish")], QStringLiteral("finishing the seed"), error))
+        return false;
+    // The first reader of a row sets its hint bits, and with wal_log_hints = on every page it dirties
+    // that way goes to the WAL as a full-page image: over 100 MB right after `up` (and after every
+    // cached up). VACUUM does it now, under configs::postgresSeeding(), and sets the visibility map too.
+    if (!step(db, QStringLiteral("VACUUM"), QStringLiteral("vacuuming the trading data"), error))
+        return false;
+    // A clean slate for the statistics the workload and the advisor will read. No CHECKPOINT: the
+    // caller restarts the server, and the shutdown checkpoint writes everything out.
+    if (!step(db, QStringLiteral("SELECT pg_stat_statements_reset(); SELECT pg_qualstats_reset()"),
               QStringLiteral("resetting statistics"), error))
         return false;
     if (progress)
@@ -112,9 +189,11 @@ QString templateDir(qint64 trades)
     h.addData(resource(QStringLiteral("schema.sql")));
     h.addData(resource(QStringLiteral("seed.sql")));
     h.addData(configs::postgresShared().toUtf8());
+    h.addData(configs::postgresSeeding().toUtf8());
     h.addData(configs::pgHba().toUtf8());
     h.addData(QByteArray::number(trades));
-    h.addData(QByteArrayLiteral("template-v1"));
+    // v2: seeded at wal_level = minimal and vacuumed (hint bits and visibility map set).
+    h.addData(QByteArrayLiteral("template-v2"));
     QString base = qEnvironmentVariable("XDG_CACHE_HOME");
     if (base.isEmpty())
         base = QDir::homePath() + QStringLiteral("/.cache");

@@ -8,7 +8,9 @@
 // directories so that only the first `up` pays for seeding.
 namespace vigil::sandbox::dataset {
 
-// Runs against a fresh primary (port) that trusts loopback. Takes a few seconds per million trades.
+// Runs against a fresh primary (port) that trusts loopback: about three seconds per million
+// trades with configs::postgresSeeding() in effect. Does not checkpoint: the caller restarts the
+// server (with wal_level = replica) before anything copies its data directory.
 bool create(int port, qint64 trades, const std::function<void(const QString&)>& progress, QString* error);
 
 // Where a stopped, seeded primary data directory for this schema, seed, configuration and

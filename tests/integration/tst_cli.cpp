@@ -11,10 +11,12 @@
 
 using namespace vigil;
 
-class TestCli : public QObject {
+class TestCli : public QObject
+{
     Q_OBJECT
 private:
-    struct Run {
+    struct Run
+    {
         int code = -1;
         QByteArray out, err;
     };
@@ -24,8 +26,8 @@ private:
         p.start(test::vigilBinary(), args);
         if (!p.waitForFinished(timeoutMs))
             p.kill();
-        return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError() };
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                p.readAllStandardError()};
     }
     static QJsonObject json(const Run& r)
     {
@@ -39,14 +41,14 @@ private:
 private Q_SLOTS:
     void version()
     {
-        const Run r = vigil({ "--version" });
+        const Run r = vigil({"--version"});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith("vigil "));
     }
 
     void statusJson()
     {
-        const Run r = vigil({ "status", "--sandbox-dir", test::sandboxDir(), "--json" });
+        const Run r = vigil({"status", "--sandbox-dir", test::sandboxDir(), "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
         const QJsonArray nodes = json(r).value("nodes").toArray();
         QCOMPARE(nodes.size(), 8);
@@ -63,14 +65,14 @@ private Q_SLOTS:
         o.applicationName = QStringLiteral("cli-test");
         QVERIFY(c.open(o));
         for (int i = 0; i < 7; ++i)
-            QVERIFY(c.exec(QStringLiteral("SELECT count(*) AS vigil_cli_marker FROM instruments WHERE id = $1"), { i })
-                        .ok());
+            QVERIFY(
+                c.exec(QStringLiteral("SELECT count(*) AS vigil_cli_marker FROM instruments WHERE id = $1"), {i}).ok());
 
-        const Run r = vigil({ "report", "--sandbox-dir", test::sandboxDir(), "--threshold-ms", "250", "--json" });
+        const Run r = vigil({"report", "--sandbox-dir", test::sandboxDir(), "--threshold-ms", "250", "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
         const QJsonObject report = json(r);
         const QJsonObject stats = report.value("query_stats").toObject();
-        for (const char* key : { "total_calls", "unique_patterns", "avg_time_ms", "slow_patterns", "threshold_ms" })
+        for (const char* key : {"total_calls", "unique_patterns", "avg_time_ms", "slow_patterns", "threshold_ms"})
             QVERIFY2(stats.contains(key), key);
         QCOMPARE(stats.value("threshold_ms").toInt(), 250);
         const QJsonArray patterns = report.value("patterns").toArray();
@@ -80,8 +82,8 @@ private Q_SLOTS:
         bool marker = false;
         for (const QJsonValue& v : patterns) {
             const QJsonObject p = v.toObject();
-            for (const char* key : { "queryid", "type", "calls", "mean_ms", "min_ms", "max_ms", "stddev_ms", "rows",
-                     "hit_pct", "query" })
+            for (const char* key :
+                 {"queryid", "type", "calls", "mean_ms", "min_ms", "max_ms", "stddev_ms", "rows", "hit_pct", "query"})
                 QVERIFY2(p.contains(key), key);
             QVERIFY(p.value("total_ms").toDouble() <= lastTotal); // ordered by total time
             lastTotal = p.value("total_ms").toDouble();
@@ -90,8 +92,9 @@ private Q_SLOTS:
             if (p.value("query").toString().contains(QStringLiteral("vigil_cli_marker"))) {
                 marker = true;
                 QCOMPARE(p.value("type").toString(), QStringLiteral("SELECT"));
-                const pg::Result direct = c.exec(QStringLiteral(
-                    "SELECT calls FROM pg_stat_statements WHERE queryid = $1::bigint"), { p.value("queryid").toString() });
+                const pg::Result direct
+                    = c.exec(QStringLiteral("SELECT calls FROM pg_stat_statements WHERE queryid = $1::bigint"),
+                             {p.value("queryid").toString()});
                 QCOMPARE(qint64(p.value("calls").toDouble()), direct.toInt64(0, 0));
             }
         }
@@ -108,16 +111,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expect");
-        QTest::newRow("no target") << QStringList { "report", "--json" } << "no target";
-        QTest::newRow("two targets") << QStringList { "report", "--sandbox-dir", "/nope", "--pg", "host=x" }
+        QTest::newRow("no target") << QStringList {"report", "--json"} << "no target";
+        QTest::newRow("two targets") << QStringList {"report", "--sandbox-dir", "/nope", "--pg", "host=x"}
                                      << "give one target";
-        QTest::newRow("no sandbox") << QStringList { "status", "--sandbox-dir", "/tmp/vigil-no-such-sandbox" }
+        QTest::newRow("no sandbox") << QStringList {"status", "--sandbox-dir", "/tmp/vigil-no-such-sandbox"}
                                     << "no usable sandbox";
-        QTest::newRow("malformed pg") << QStringList { "status", "--pg", "host=127.0.0.1 port" } << "does not parse";
-        QTest::newRow("bad redis") << QStringList { "status", "--redis", "nonsense" } << "HOST:PORT";
-        QTest::newRow("refused") << QStringList { "report", "--pg", "host=127.0.0.1 port=1 dbname=x connect_timeout=2" }
+        QTest::newRow("malformed pg") << QStringList {"status", "--pg", "host=127.0.0.1 port"} << "does not parse";
+        QTest::newRow("bad redis") << QStringList {"status", "--redis", "nonsense"} << "HOST:PORT";
+        QTest::newRow("refused") << QStringList {"report", "--pg", "host=127.0.0.1 port=1 dbname=x connect_timeout=2"}
                                  << "nothing is listening";
-        QTest::newRow("bad threshold") << QStringList { "report", "--pg", "host=127.0.0.1", "--threshold-ms", "x" }
+        QTest::newRow("bad threshold") << QStringList {"report", "--pg", "host=127.0.0.1", "--threshold-ms", "x"}
                                        << "positive number";
     }
     void badTargetsFailOnStderr()

@@ -16,7 +16,8 @@
 
 using namespace vigil;
 
-class TestInsight : public QObject {
+class TestInsight : public QObject
+{
     Q_OBJECT
 private:
     QString m_primary;
@@ -44,10 +45,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        m_primary = test::sandboxProfile().pgNodes.first().conninfo;
-    }
+    void initTestCase() { m_primary = test::sandboxProfile().pgNodes.first().conninfo; }
 
     void typesAndCallsMatchPgStatStatements()
     {
@@ -62,11 +60,11 @@ private Q_SLOTS:
         const QString insertSelect = QStringLiteral("INSERT INTO vigil_insight_copy SELECT id, symbol FROM trades "
                                                     "WHERE id = $1");
         for (int i = 0; i < 3; ++i)
-            QVERIFY(app.exec(update, { i + 1 }).ok());
+            QVERIFY(app.exec(update, {i + 1}).ok());
         for (int i = 0; i < 4; ++i)
-            QVERIFY(app.exec(cte, { i + 1 }).ok());
+            QVERIFY(app.exec(cte, {i + 1}).ok());
         for (int i = 0; i < 5; ++i)
-            QVERIFY(app.exec(insertSelect, { i + 1 }).ok());
+            QVERIFY(app.exec(insertSelect, {i + 1}).ok());
 
         pg::Connection monitor;
         QVERIFY(monitor.open(opts(m_primary, QStringLiteral("vigil"))));
@@ -113,7 +111,7 @@ private Q_SLOTS:
 
         // Second poll: rates over the measured interval, and no text fetched again for known ids.
         for (int i = 0; i < 10; ++i)
-            QVERIFY(app.exec(update, { i + 1 }).ok());
+            QVERIFY(app.exec(update, {i + 1}).ok());
         QTest::qWait(500);
         auto second = poll(task, monitor);
         QVERIFY(second->ok);
@@ -188,8 +186,8 @@ private Q_SLOTS:
             trades |= r.name == QLatin1String("trades");
         QVERIFY(trades);
         // Equal to the server's own view at (nearly) the same moment: lifetime counters only grow.
-        const pg::Result direct = monitor.exec(QStringLiteral(
-            "SELECT blks_hit, blks_read FROM pg_stat_database WHERE datname = 'trading'"));
+        const pg::Result direct = monitor.exec(
+            QStringLiteral("SELECT blks_hit, blks_read FROM pg_stat_database WHERE datname = 'trading'"));
         for (const CacheRow& db : first->databases)
             if (db.name == QLatin1String("trading")) {
                 QVERIFY(db.hit <= direct.toInt64(0, 0));

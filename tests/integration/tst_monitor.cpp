@@ -3,28 +3,29 @@
 // events, it comes back by itself, and bad targets say what is wrong without hanging.
 #include "monitor/clustermonitor.h"
 #include "monitor/nodeworker.h"
-#include "redis/redisconnection.h"
 #include "pg/pgconnection.h"
+#include "redis/redisconnection.h"
 #include "sandbox/sandbox.h"
 #include "stallmeter.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
-#include <QSignalSpy>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTcpServer>
-#include <QtConcurrent>
 #include <QTest>
+#include <QtConcurrent>
 
 using namespace vigil;
 
-class TestMonitor : public QObject {
+class TestMonitor : public QObject
+{
     Q_OBJECT
 private:
     static constexpr int kPeriodMs = 1000;
 
     static std::optional<NodeSnapshot> waitFor(ClusterMonitor& m, const QString& node,
-        const std::function<bool(const NodeSnapshot&)>& pred, int timeoutMs)
+                                               const std::function<bool(const NodeSnapshot&)>& pred, int timeoutMs)
     {
         QElapsedTimer t;
         t.start();
@@ -61,16 +62,18 @@ private Q_SLOTS:
         QCOMPARE(m.nodeNames().size(), 2 + 1 + 2 + 3);
         // Two rounds, so rates have two samples.
         for (const QString& n : m.nodeNames())
-            QVERIFY2(waitFor(m, n, [](const NodeSnapshot& s) { return s.reachable && s.sequence >= 2; }, 10000),
-                qPrintable(n + QStringLiteral(" did not report twice")));
+            QVERIFY2(waitFor(
+                         m, n, [](const NodeSnapshot& s) { return s.reachable && s.sequence >= 2; }, 10000),
+                     qPrintable(n + QStringLiteral(" did not report twice")));
 
         // Compare with what the servers say when asked directly.
         pg::Connection direct;
         pg::ConnectOptions o;
         o.conninfo = profile.pgNodes[0].conninfo;
         QVERIFY(direct.open(o));
-        const pg::Result r = direct.exec(QStringLiteral("SELECT pg_is_in_recovery(), current_setting('max_connections')::int, "
-                                                        "(SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming')"));
+        const pg::Result r
+            = direct.exec(QStringLiteral("SELECT pg_is_in_recovery(), current_setting('max_connections')::int, "
+                                         "(SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming')"));
         QVERIFY(r.ok());
         auto pg1 = m.latest(QStringLiteral("pg1"));
         QCOMPARE(pg1->role, r.toBool(0, 0) ? NodeRole::Replica : NodeRole::Primary);
@@ -80,9 +83,10 @@ private Q_SLOTS:
         // Commit 200 transactions of our own: the rate must show them.
         for (int i = 0; i < 200; ++i)
             QVERIFY(direct.exec(QStringLiteral("SELECT 1")).ok());
-        QVERIFY2(waitFor(m, QStringLiteral("pg1"), [](const NodeSnapshot& s) { return hasValue(s.tps) && s.tps > 20; },
+        QVERIFY2(waitFor(
+                     m, QStringLiteral("pg1"), [](const NodeSnapshot& s) { return hasValue(s.tps) && s.tps > 20; },
                      15000), // PostgreSQL 15 flushes an idle backend's counters up to 10 s late
-            "the transactions did not show in the tps rate");
+                 "the transactions did not show in the tps rate");
         pg1 = m.latest(QStringLiteral("pg1"));
         QVERIFY(pg1->connections >= 1);
         QVERIFY(pg1->uptimeSec >= 0);
@@ -102,16 +106,18 @@ private Q_SLOTS:
         QCOMPARE(bouncer->role, NodeRole::PgBouncer);
         QVERIFY(bouncer->version.contains(QStringLiteral("PgBouncer")));
 
-        for (const QString& n : { QStringLiteral("sentinel1"), QStringLiteral("sentinel2"), QStringLiteral("sentinel3") }) {
+        for (const QString& n :
+             {QStringLiteral("sentinel1"), QStringLiteral("sentinel2"), QStringLiteral("sentinel3")}) {
             const auto s = m.latest(n);
             QCOMPARE(s->role, NodeRole::Sentinel);
             QVERIFY(s->quorumOk);
             QCOMPARE(s->sentinelsKnown, 3);
-            QCOMPARE(s->masterAddress, (redis1->role == NodeRole::Master ? profile.redisNodes[0] : profile.redisNodes[1]));
+            QCOMPARE(s->masterAddress,
+                     (redis1->role == NodeRole::Master ? profile.redisNodes[0] : profile.redisNodes[1]));
         }
         // Vigil's sessions are tagged.
-        const pg::Result mine = direct.exec(
-            QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil'"));
+        const pg::Result mine
+            = direct.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil'"));
         QVERIFY(mine.toInt64(0, 0) >= 1);
         m.shutdown();
         QCOMPARE(m.liveThreads(), 0);
@@ -123,7 +129,8 @@ private Q_SLOTS:
         const Profile profile = test::sandboxProfile();
         ClusterMonitor m;
         m.start(profile, {}, kPeriodMs);
-        QVERIFY(waitFor(m, QStringLiteral("pg2"), [](const NodeSnapshot& s) { return s.reachable; }, 10000));
+        QVERIFY(waitFor(
+            m, QStringLiteral("pg2"), [](const NodeSnapshot& s) { return s.reachable; }, 10000));
 
         test::StallMeter stall;
         stall.start();
@@ -138,8 +145,8 @@ private Q_SLOTS:
             QTest::qWait(5);
         QVERIFY2(stopped.result().isEmpty(), qPrintable(stopped.result()));
         sinceStop.start();
-        const auto down = waitFor(m, QStringLiteral("pg2"), [](const NodeSnapshot& s) { return !s.reachable; },
-            2 * kPeriodMs + 500);
+        const auto down = waitFor(
+            m, QStringLiteral("pg2"), [](const NodeSnapshot& s) { return !s.reachable; }, 2 * kPeriodMs + 500);
         QVERIFY2(down, "pg2 not reported down within two poll periods");
         const qint64 detectMs = sinceStop.elapsed();
         QVERIFY(down->downSince.isValid());
@@ -160,19 +167,22 @@ private Q_SLOTS:
         QVERIFY2(started.result().isEmpty(), qPrintable(started.result()));
         QElapsedTimer sinceStart;
         sinceStart.start();
-        const auto up = waitFor(m, QStringLiteral("pg2"), [](const NodeSnapshot& s) { return s.reachable; },
+        const auto up = waitFor(
+            m, QStringLiteral("pg2"), [](const NodeSnapshot& s) { return s.reachable; },
             NodeWorker::kMaxBackoffMs + 3 * kPeriodMs);
         QVERIFY2(up, "pg2 did not come back without user action");
         QCOMPARE(up->role, NodeRole::Replica);
         qInfo("replica up again %lld ms after its start", sinceStart.elapsed());
         stall.stop();
         qInfo("longest event-loop stall during the outage: %.1f ms over %d ticks", stall.longestStallMs(),
-            stall.ticks());
+              stall.ticks());
         QVERIFY2(stall.longestStallMs() < 100.0, qPrintable(QString::number(stall.longestStallMs())));
         QVERIFY(stall.ticks() > 100);
         // Leave the replica streaming for the next tests.
-        QVERIFY(waitFor(m, QStringLiteral("pg2"),
-            [](const NodeSnapshot& s) { return s.reachable && s.receiverStatus == QLatin1String("streaming"); }, 15000));
+        QVERIFY(waitFor(
+            m, QStringLiteral("pg2"),
+            [](const NodeSnapshot& s) { return s.reachable && s.receiverStatus == QLatin1String("streaming"); },
+            15000));
         m.shutdown();
     }
 
@@ -180,8 +190,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("conninfo");
         QTest::addColumn<QString>("expect");
-        QTest::newRow("malformed") << "host=127.0.0.1 port" << "malformed";
-        QTest::newRow("refused") << "host=127.0.0.1 port=1 dbname=trading connect_timeout=2" << "nothing is listening";
+        QTest::newRow("malformed") << "host=127.0.0.1 port"
+                                   << "malformed";
+        QTest::newRow("refused") << "host=127.0.0.1 port=1 dbname=trading connect_timeout=2"
+                                 << "nothing is listening";
         QTest::newRow("hba") << QStringLiteral("%PRIMARY% user=vigil_rejected") << "pg_hba.conf rejects";
     }
     void badTargetsSayWhy()
@@ -191,7 +203,7 @@ private Q_SLOTS:
         conninfo.replace(QStringLiteral("%PRIMARY%"), test::sandboxProfile().pgNodes[0].conninfo);
         Profile p;
         p.name = QStringLiteral("bad");
-        p.pgNodes.append({ QStringLiteral("db"), conninfo });
+        p.pgNodes.append({QStringLiteral("db"), conninfo});
         QElapsedTimer t;
         t.start();
         const NodeSnapshot s = firstSnapshot(p);
@@ -208,7 +220,8 @@ private Q_SLOTS:
         QVERIFY(silent.listen(QHostAddress::LocalHost));
         Profile p;
         p.name = QStringLiteral("silent");
-        p.pgNodes.append({ QStringLiteral("db"), QStringLiteral("host=127.0.0.1 port=%1 dbname=x").arg(silent.serverPort()) });
+        p.pgNodes.append(
+            {QStringLiteral("db"), QStringLiteral("host=127.0.0.1 port=%1 dbname=x").arg(silent.serverPort())});
         QElapsedTimer t;
         t.start();
         const NodeSnapshot s = firstSnapshot(p);
@@ -226,16 +239,20 @@ private Q_SLOTS:
         QVERIFY(admin.open(o));
         QVERIFY(admin.exec(QStringLiteral("DROP ROLE IF EXISTS vigil_monitor_pw")).ok());
         const QString secret = QString::number(QRandomGenerator::global()->generate64(), 36);
-        QVERIFY(admin.exec(QStringLiteral("CREATE ROLE vigil_monitor_pw LOGIN IN ROLE vigil_password_users PASSWORD '%1'")
-                               .arg(secret))
-                    .ok());
+        QVERIFY(
+            admin
+                .exec(QStringLiteral("CREATE ROLE vigil_monitor_pw LOGIN IN ROLE vigil_password_users PASSWORD '%1'")
+                          .arg(secret))
+                .ok());
         Profile p;
         p.name = QStringLiteral("pw");
-        p.pgNodes.append({ QStringLiteral("db"), sandbox.pgNodes[0].conninfo + QStringLiteral(" user=vigil_monitor_pw") });
-        const NodeSnapshot wrong = firstSnapshot(p, { { QStringLiteral("db"), QStringLiteral("not-it") } });
+        p.pgNodes.append(
+            {QStringLiteral("db"), sandbox.pgNodes[0].conninfo + QStringLiteral(" user=vigil_monitor_pw")});
+        const NodeSnapshot wrong = firstSnapshot(p, {{QStringLiteral("db"), QStringLiteral("not-it")}});
         QVERIFY(!wrong.reachable);
-        QVERIFY2(wrong.diagnosis.what.contains(QStringLiteral("password was rejected")), qPrintable(wrong.diagnosis.toText()));
-        const NodeSnapshot right = firstSnapshot(p, { { QStringLiteral("db"), secret } });
+        QVERIFY2(wrong.diagnosis.what.contains(QStringLiteral("password was rejected")),
+                 qPrintable(wrong.diagnosis.toText()));
+        const NodeSnapshot right = firstSnapshot(p, {{QStringLiteral("db"), secret}});
         QVERIFY2(right.reachable, qPrintable(right.lastError));
         // Without pg_monitor the node still works and says what it cannot see, with the fix.
         bool found = false;
@@ -252,11 +269,12 @@ private Q_SLOTS:
     {
         Profile p;
         p.name = QStringLiteral("sentinel");
-        p.sentinels = { test::sandboxProfile().sentinels.first() };
+        p.sentinels = {test::sandboxProfile().sentinels.first()};
         p.masterName = QStringLiteral("no-such-master");
         const NodeSnapshot s = firstSnapshot(p);
         QVERIFY(s.reachable); // the Sentinel answers; the profile is what is wrong
-        QVERIFY2(s.diagnosis.what.contains(QStringLiteral("does not know that master name")), qPrintable(s.diagnosis.toText()));
+        QVERIFY2(s.diagnosis.what.contains(QStringLiteral("does not know that master name")),
+                 qPrintable(s.diagnosis.toText()));
         QCOMPARE(s.findings.size(), 1);
     }
 
@@ -270,7 +288,7 @@ private Q_SLOTS:
             redis::Endpoint ep;
             QVERIFY(redis::Endpoint::parse(addr, &ep));
             QVERIFY(c.open(ep, 2000));
-            if (redis::parseInfo(c.command({ "INFO", "replication" }).str).value("role") == QLatin1String("master"))
+            if (redis::parseInfo(c.command({"INFO", "replication"}).str).value("role") == QLatin1String("master"))
                 master = addr;
         }
         QVERIFY(!master.isEmpty());
@@ -278,17 +296,17 @@ private Q_SLOTS:
         redis::Endpoint ep;
         redis::Endpoint::parse(master, &ep);
         QVERIFY(admin.open(ep, 2000));
-        QVERIFY(!admin.command({ "ACL", "SETUSER", "vigil_monitor_acl", "on", ">right-one", "~*", "+@all" }).isError());
+        QVERIFY(!admin.command({"ACL", "SETUSER", "vigil_monitor_acl", "on", ">right-one", "~*", "+@all"}).isError());
         Profile p;
         p.name = QStringLiteral("acl");
-        p.redisNodes = { master };
+        p.redisNodes = {master};
         p.redisUsername = QStringLiteral("vigil_monitor_acl");
-        const NodeSnapshot s = firstSnapshot(p, { { QStringLiteral("redis"), QStringLiteral("wrong-one") } });
+        const NodeSnapshot s = firstSnapshot(p, {{QStringLiteral("redis"), QStringLiteral("wrong-one")}});
         QVERIFY(!s.reachable);
         QVERIFY2(s.diagnosis.what.contains(QStringLiteral("AUTH was rejected")), qPrintable(s.diagnosis.toText()));
-        const NodeSnapshot ok = firstSnapshot(p, { { QStringLiteral("redis"), QStringLiteral("right-one") } });
+        const NodeSnapshot ok = firstSnapshot(p, {{QStringLiteral("redis"), QStringLiteral("right-one")}});
         QVERIFY2(ok.reachable, qPrintable(ok.lastError));
-        admin.command({ "ACL", "DELUSER", "vigil_monitor_acl" });
+        admin.command({"ACL", "DELUSER", "vigil_monitor_acl"});
     }
 };
 

@@ -3,7 +3,7 @@
 namespace vigil::test {
 
 namespace {
-    constexpr int kIntervalMs = 2;
+constexpr int kIntervalMs = 2;
 }
 
 StallMeter::StallMeter(QObject* parent)

@@ -8,7 +8,8 @@ namespace vigil::test {
 
 // Measures how long the thread's event loop goes without servicing events: a 2 ms timer notes
 // the longest gap between its ticks beyond the interval itself.
-class StallMeter : public QObject {
+class StallMeter : public QObject
+{
     Q_OBJECT
 public:
     explicit StallMeter(QObject* parent = nullptr);

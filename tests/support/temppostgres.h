@@ -8,7 +8,8 @@ namespace vigil::test {
 // A throwaway PostgreSQL 15 server with default settings (no shared_preload_libraries), for tests
 // that need a server the sandbox deliberately is not. Started by the constructor, stopped and
 // removed by the destructor; runs as the sandbox's server user when the test runs as root.
-class TempPostgres {
+class TempPostgres
+{
 public:
     TempPostgres();
     ~TempPostgres();

@@ -33,7 +33,8 @@
 
 using namespace vigil;
 
-class TestInsightPages : public QObject {
+class TestInsightPages : public QObject
+{
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
@@ -63,10 +64,10 @@ private Q_SLOTS:
         o.statementTimeoutMs = 30000;
         QVERIFY(app.open(o));
         for (int i = 0; i < 5; ++i)
-            QVERIFY(app.exec(QStringLiteral("/* ui */ UPDATE accounts SET balance = balance WHERE id = $1"), { i + 1 })
-                        .ok());
+            QVERIFY(
+                app.exec(QStringLiteral("/* ui */ UPDATE accounts SET status = status WHERE id = $1"), {i + 1}).ok());
         QVERIFY(app.exec(QStringLiteral("SELECT count(*) AS vigil_pages_symbol FROM trades WHERE symbol = $1"),
-                       { QStringLiteral("TCS") })
+                         {QStringLiteral("TCS")})
                     .ok());
         auto shown = [page](const QString& needle) {
             for (int r = 0; r < page->proxy()->rowCount(); ++r)
@@ -83,8 +84,10 @@ private Q_SLOTS:
         QVERIFY(page->proxy()->rowCount() >= 1);
         bool commented = false;
         for (int r = 0; r < page->proxy()->rowCount(); ++r) {
-            QCOMPARE(page->proxy()->index(r, QueryPatternModel::TypeColumn).data().toString(), QStringLiteral("UPDATE"));
-            commented |= page->proxy()->index(r, 0).data(QueryPatternModel::FullTextRole).toString().startsWith("/* ui */");
+            QCOMPARE(page->proxy()->index(r, QueryPatternModel::TypeColumn).data().toString(),
+                     QStringLiteral("UPDATE"));
+            commented
+                |= page->proxy()->index(r, 0).data(QueryPatternModel::FullTextRole).toString().startsWith("/* ui */");
         }
         QVERIFY(commented);
         page->kindFilter()->setCurrentIndex(0);
@@ -104,8 +107,13 @@ private Q_SLOTS:
         QSignalSpy polled(w.insight(), &InsightMonitor::statementsUpdated);
         QVERIFY(polled.wait(10000));
         QCOMPARE(page->table()->selectionModel()->selectedRows().size(), 1);
-        QVERIFY(page->table()->selectionModel()->selectedRows().first().data(QueryPatternModel::FullTextRole).toString().contains(
-            "vigil_pages_symbol"));
+        QVERIFY(page->table()
+                    ->selectionModel()
+                    ->selectedRows()
+                    .first()
+                    .data(QueryPatternModel::FullTextRole)
+                    .toString()
+                    .contains("vigil_pages_symbol"));
         QVERIFY(w.grab().save(test::outputDir() + QStringLiteral("/query-patterns.png")));
         w.insight()->shutdown();
         w.monitor()->shutdown();
@@ -117,13 +125,14 @@ private Q_SLOTS:
         {
             ui::MainWindow w(nullptr, storePath());
             auto* page = w.slowQueries();
-            QAbstractItemModelTester tester(page->runningModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+            QAbstractItemModelTester tester(page->runningModel(),
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
             connectSandbox(w);
             w.tabs()->setCurrentWidget(page);
             QCOMPARE(w.insight()->thresholdMs(), 1000);
 
             const QString conninfo = test::sandboxProfile().pgNodes.first().conninfo;
-            std::atomic_int sleeperPid { 0 };
+            std::atomic_int sleeperPid {0};
             QElapsedTimer started;
             started.start();
             auto sleeper = QtConcurrent::run([conninfo, &sleeperPid] {
@@ -139,7 +148,8 @@ private Q_SLOTS:
                 return r.ok() ? QStringLiteral("finished") : r.sqlState();
             });
             // Over the threshold after 1 s; it must be on screen within 2 s of that.
-            QTRY_VERIFY_WITH_TIMEOUT(page->runningModel()->rowCount() > 0
+            QTRY_VERIFY_WITH_TIMEOUT(
+                page->runningModel()->rowCount() > 0
                     && page->runningModel()->index(0, 0).data(RunningStatementModel::PidRole).toInt() == sleeperPid,
                 3000);
             const qint64 seenAfter = started.elapsed();

@@ -13,14 +13,15 @@
 #include <QApplication>
 #include <QChart>
 #include <QLineSeries>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
-#include <QStandardPaths>
 #include <QTest>
 
 using namespace vigil;
 
-class TestMainWindow : public QObject {
+class TestMainWindow : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
@@ -33,7 +34,7 @@ private Q_SLOTS:
         ui::MainWindow w;
         QAbstractItemModelTester tester(w.nodeModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester proxyTester(w.overview()->table()->model(),
-            QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(w.windowTitle().contains(QStringLiteral("Vigil")));
@@ -54,11 +55,15 @@ private Q_SLOTS:
         const int pg1 = model->rowOf(QStringLiteral("pg1"));
         QCOMPARE(model->index(pg1, NodeTableModel::RoleColumn).data().toString(), QStringLiteral("primary"));
         QVERIFY(model->index(pg1, NodeTableModel::ConnectionsColumn).data().toString().contains('/'));
-        QVERIFY(model->index(model->rowOf("pg2"), NodeTableModel::ReplicationColumn).data().toString().startsWith(
-            QStringLiteral("streaming")));
+        QVERIFY(model->index(model->rowOf("pg2"), NodeTableModel::ReplicationColumn)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("streaming")));
         QVERIFY(!model->index(model->rowOf("redis1"), NodeTableModel::MemoryColumn).data().toString().isEmpty());
-        QVERIFY(model->index(model->rowOf("sentinel1"), NodeTableModel::ReplicationColumn).data().toString().contains(
-            QStringLiteral("quorum ok")));
+        QVERIFY(model->index(model->rowOf("sentinel1"), NodeTableModel::ReplicationColumn)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("quorum ok")));
         QVERIFY(!w.overview()->banner()->isVisible());
 
         // The chart draws what the monitor measured: one series per non-Sentinel node, with points.
@@ -98,12 +103,12 @@ private Q_SLOTS:
         w.show();
         Profile p = test::sandboxProfile();
         p.name = QStringLiteral("half broken");
-        p.pgNodes.append({ QStringLiteral("ghost"), QStringLiteral("host=127.0.0.1 port=1 dbname=trading") });
+        p.pgNodes.append({QStringLiteral("ghost"), QStringLiteral("host=127.0.0.1 port=1 dbname=trading")});
         w.connectTo(p, {}, 500);
         QTRY_VERIFY_WITH_TIMEOUT(w.overview()->banner()->isVisible(), 8000);
         const QString text = w.overview()->banner()->text();
         QVERIFY2(text.contains(QStringLiteral("ghost")) && text.contains(QStringLiteral("nothing is listening")),
-            qPrintable(text));
+                 qPrintable(text));
         const int ghost = w.nodeModel()->rowOf(QStringLiteral("ghost"));
         QTRY_VERIFY_WITH_TIMEOUT(
             w.nodeModel()->index(ghost, NodeTableModel::StatusColumn).data().toString().startsWith("down since"), 5000);

@@ -10,7 +10,8 @@
 
 using namespace vigil;
 
-class TestCoreParsing : public QObject {
+class TestCoreParsing : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void info()
@@ -73,11 +74,14 @@ private Q_SLOTS:
                              << "pg_hba.conf rejects";
         QTest::newRow("password") << false << "FATAL:  password authentication failed for user \"x\""
                                   << "password was rejected";
-        QTest::newRow("timeout") << false << "timeout expired" << "did not answer in time";
+        QTest::newRow("timeout") << false << "timeout expired"
+                                 << "did not answer in time";
         QTest::newRow("wrongpass") << true << "AUTH failed: WRONGPASS invalid username-password pair"
                                    << "AUTH was rejected";
-        QTest::newRow("master") << true << "No such master with name 'nope'" << "does not know that master name";
-        QTest::newRow("redis refused") << true << "Connection refused" << "nothing is listening";
+        QTest::newRow("master") << true << "No such master with name 'nope'"
+                                << "does not know that master name";
+        QTest::newRow("redis refused") << true << "Connection refused"
+                                       << "nothing is listening";
     }
     void diagnosis()
     {

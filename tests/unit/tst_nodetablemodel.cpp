@@ -6,7 +6,8 @@
 
 using namespace vigil;
 
-class TestNodeTableModel : public QObject {
+class TestNodeTableModel : public QObject
+{
     Q_OBJECT
 private:
     static NodeSnapshot pg(const QString& name, double tps, bool up = true)
@@ -32,7 +33,7 @@ private Q_SLOTS:
     {
         NodeTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setNodes({ "pg1", "pg2", "redis1" }, { NodeKind::Postgres, NodeKind::Postgres, NodeKind::Redis });
+        model.setNodes({"pg1", "pg2", "redis1"}, {NodeKind::Postgres, NodeKind::Postgres, NodeKind::Redis});
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.index(1, NodeTableModel::StatusColumn).data().toString(), QStringLiteral("connecting…"));
 
@@ -49,7 +50,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(1, NodeTableModel::RateColumn).data(NodeTableModel::SortRole).toDouble(), 1234.5);
 
         // The node list changes: only the missing row goes, the others keep their data.
-        model.setNodes({ "pg2", "redis1" }, { NodeKind::Postgres, NodeKind::Redis });
+        model.setNodes({"pg2", "redis1"}, {NodeKind::Postgres, NodeKind::Redis});
         QCOMPARE(removed.count(), 1);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.rowOf(QStringLiteral("pg2")), 0);
@@ -65,8 +66,10 @@ private Q_SLOTS:
         QVERIFY2(status.startsWith(QStringLiteral("down since")), qPrintable(status));
         QVERIFY2(status.contains(QStringLiteral("nothing is listening")), qPrintable(status));
         QVERIFY(!model.index(0, 0).data(NodeTableModel::ReachableRole).toBool());
-        QVERIFY(model.index(0, NodeTableModel::StatusColumn).data(Qt::ToolTipRole).toString().contains(
-            QStringLiteral("Check that the server is running")));
+        QVERIFY(model.index(0, NodeTableModel::StatusColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("Check that the server is running")));
         // Unknown rates are blank, never an invented zero.
         QVERIFY(model.index(0, NodeTableModel::RateColumn).data().toString().isEmpty());
     }

@@ -1,0 +1,140 @@
+// Benchmark: Query patterns with 5,000 entries in pg_stat_statements.
+//  - GUI-thread cost of one poll's merge into the model and sorted proxy (target < 15 ms);
+//  - longest GUI-thread stall over 60 s of 1 s polling with the tab visible (target < 50 ms);
+//  - bytes fetched by a steady-state poll against a naive SELECT * FROM pg_stat_statements
+//    (target < 25 %).
+// Results are printed as "BENCH name value unit" lines for the README.
+#include "models/querypatternmodel.h"
+#include "models/querypatternproxy.h"
+#include "monitor/clustermonitor.h"
+#include "monitor/insightmonitor.h"
+#include "monitor/statements.h"
+#include "pg/pgconnection.h"
+#include "stallmeter.h"
+#include "testsupport.h"
+#include "ui/mainwindow.h"
+#include "ui/querypatternspage.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTest>
+
+using namespace vigil;
+
+class BenchInsight : public QObject
+{
+    Q_OBJECT
+private:
+    QString m_conninfo;
+    static constexpr int kPatterns = 5000;
+
+    pg::ConnectOptions opts(const QString& app) const
+    {
+        pg::ConnectOptions o;
+        o.conninfo = m_conninfo;
+        o.applicationName = app;
+        o.statementTimeoutMs = 60000;
+        return o;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_conninfo = test::sandboxProfile().pgNodes.first().conninfo;
+        pg::Connection c;
+        QVERIFY(c.open(opts(QStringLiteral("bench-setup"))));
+        const pg::Result max = c.exec(QStringLiteral("SELECT current_setting('pg_stat_statements.max')::int"));
+        QVERIFY2(max.toInt64(0, 0) >= kPatterns + 500, "pg_stat_statements.max is too small for the benchmark");
+        // 5,000 distinct patterns (aliases make distinct query ids), each a few hundred bytes long.
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < kPatterns; ++i) {
+            QStringList cols;
+            for (int k = 0; k < 12; ++k)
+                cols << QStringLiteral("%1 AS bench_%2_column_%3").arg(k).arg(i).arg(k);
+            QVERIFY(c.execSimple(QStringLiteral("SELECT ") + cols.join(QStringLiteral(", "))).ok());
+        }
+        const pg::Result n = c.exec(QStringLiteral("SELECT count(*) FROM pg_stat_statements"));
+        qInfo("BENCH pg_stat_statements_entries %lld entries (made in %lld ms)", n.toInt64(0, 0), t.elapsed());
+        QVERIFY(n.toInt64(0, 0) >= kPatterns);
+    }
+
+    void bytesAgainstNaivePoll()
+    {
+        pg::Connection c;
+        QVERIFY(c.open(opts(QStringLiteral("vigil"))));
+        StatementsTask task;
+        auto first = std::static_pointer_cast<StatementsSnapshot>(task.run(c));
+        QVERIFY(first->ok);
+        auto steady = std::static_pointer_cast<StatementsSnapshot>(task.run(c));
+        QVERIFY(steady->ok);
+        const pg::Result naive = c.exec(QStringLiteral("SELECT * FROM pg_stat_statements"));
+        QVERIFY(naive.ok());
+        const double ratio = double(steady->bytesFetched) / double(naive.payloadBytes());
+        qInfo("BENCH first_poll_bytes %lld bytes (%d texts)", first->bytesFetched, first->newTexts);
+        qInfo("BENCH steady_poll_bytes %lld bytes (%d new texts)", steady->bytesFetched, steady->newTexts);
+        qInfo("BENCH naive_select_bytes %lld bytes", naive.payloadBytes());
+        qInfo("BENCH steady_vs_naive %.1f %%", 100.0 * ratio);
+        QVERIFY(ratio < 0.25);
+    }
+
+    void mergeCostOnGuiThread()
+    {
+        pg::Connection c;
+        QVERIFY(c.open(opts(QStringLiteral("vigil"))));
+        StatementsTask task;
+        QueryPatternModel model;
+        QueryPatternProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(QueryPatternModel::TotalColumn, Qt::DescendingOrder);
+        auto s1 = std::static_pointer_cast<StatementsSnapshot>(task.run(c));
+        QElapsedTimer t;
+        t.start();
+        model.merge(*s1);
+        const qint64 firstNs = t.nsecsElapsed();
+        double worst = 0, sum = 0;
+        for (int i = 0; i < 10; ++i) {
+            QTest::qWait(200);
+            auto s = std::static_pointer_cast<StatementsSnapshot>(task.run(c));
+            t.restart();
+            model.merge(*s);
+            const double ms = double(t.nsecsElapsed()) / 1e6;
+            worst = std::max(worst, ms);
+            sum += ms;
+        }
+        qInfo("BENCH first_merge %.2f ms (%d rows inserted)", double(firstNs) / 1e6, model.rowCount());
+        qInfo("BENCH steady_merge_mean %.2f ms", sum / 10);
+        qInfo("BENCH steady_merge_worst %.2f ms", worst);
+        QVERIFY(model.rowCount() >= kPatterns);
+        QVERIFY(worst < 15.0);
+    }
+
+    void stallOver60sOfOneSecondPolling()
+    {
+        ui::MainWindow w;
+        w.insight()->setStatementsPeriodMs(1000);
+        w.show();
+        w.connectTo(test::sandboxProfile(), {}, 1000);
+        w.tabs()->setCurrentWidget(w.queryPatterns());
+        QSignalSpy polls(w.insight(), &InsightMonitor::statementsUpdated);
+        QVERIFY(polls.wait(15000)); // first (largest) poll: every text fetched
+        QVERIFY(polls.wait(5000));
+        test::StallMeter stall;
+        stall.start();
+        polls.clear();
+        QTest::qWait(60000);
+        stall.stop();
+        qInfo("BENCH polls_in_60s %lld", qint64(polls.count()));
+        qInfo("BENCH longest_gui_stall %.1f ms", stall.longestStallMs());
+        QVERIFY(polls.count() >= 45);
+        QVERIFY(stall.longestStallMs() < 50.0);
+        w.insight()->shutdown();
+        w.monitor()->shutdown();
+    }
+};
+
+QTEST_MAIN(BenchInsight)
+#include "tst_bench_insight.moc"
