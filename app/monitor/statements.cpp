@@ -97,6 +97,16 @@ bool StatementsTask::checkExtension(pg::Connection& conn, StatementsSnapshot* ou
     return true;
 }
 
+void StatementsTask::resolveNames(pg::Connection& conn, StatementsSnapshot* out)
+{
+    const pg::Result r = conn.exec(bundledSql(QStringLiteral("statement_names.sql")));
+    if (!r.ok())
+        return;
+    out->bytesFetched += r.payloadBytes();
+    for (int i = 0; i < r.rows(); ++i)
+        (r.text(i, 0) == QLatin1String("d") ? m_databases : m_roles).insert(quint32(r.toInt64(i, 1)), r.text(i, 2));
+}
+
 std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
 {
     auto out = std::make_shared<StatementsSnapshot>();
@@ -113,11 +123,26 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
     }
     out->bytesFetched = r.payloadBytes();
     const int n = r.rows();
-    const int cUser = r.column("userid"), cDb = r.column("dbid"), cId = r.column("queryid"), cDat = r.column("datname"),
-              cRole = r.column("rolname"), cCalls = r.column("calls"), cTotal = r.column("total_exec_time"),
-              cMin = r.column("min_exec_time"), cMax = r.column("max_exec_time"), cMean = r.column("mean_exec_time"),
-              cStd = r.column("stddev_exec_time"), cRows = r.column("rows"), cHit = r.column("shared_blks_hit"),
-              cRead = r.column("shared_blks_read");
+    const int cUser = r.column("userid"), cDb = r.column("dbid"), cId = r.column("queryid"),
+              cCalls = r.column("calls"), cTotal = r.column("total"), cMin = r.column("min"), cMax = r.column("max"),
+              cStd = r.column("stddev"), cRows = r.column("rows"), cHit = r.column("hit"), cRead = r.column("rd");
+
+    // Names by oid, looked up again only when an unknown oid appears; an oid that no longer
+    // exists (dropped role or database) is remembered as such so it is not looked up every poll.
+    bool resolved = false;
+    for (int i = 0; i < n; ++i) {
+        const quint32 db = quint32(r.toInt64(i, cDb)), user = quint32(r.toInt64(i, cUser));
+        if (m_databases.contains(db) && m_roles.contains(user))
+            continue;
+        if (!resolved) {
+            resolveNames(conn, out.get());
+            resolved = true;
+        }
+        if (!m_databases.contains(db))
+            m_databases.insert(db, QStringLiteral("(dropped database %1)").arg(db));
+        if (!m_roles.contains(user))
+            m_roles.insert(user, QStringLiteral("(dropped role %1)").arg(user));
+    }
 
     // Texts only for queryids never seen before.
     QStringList missing;
@@ -152,8 +177,8 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
     for (int i = 0; i < n; ++i) {
         StatementEntry e;
         e.key = {quint32(r.toInt64(i, cUser)), quint32(r.toInt64(i, cDb)), r.toInt64(i, cId)};
-        e.database = r.text(i, cDat);
-        e.user = r.text(i, cRole);
+        e.database = m_databases.value(e.key.dbId);
+        e.user = m_roles.value(e.key.userId);
         if (const auto it = m_texts.constFind(e.key.queryId); it != m_texts.constEnd()) {
             e.text = it->text;
             e.kind = it->kind;
@@ -163,7 +188,7 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
         e.totalMs = r.toDouble(i, cTotal);
         e.minMs = r.toDouble(i, cMin);
         e.maxMs = r.toDouble(i, cMax);
-        e.meanMs = r.toDouble(i, cMean);
+        e.meanMs = e.calls > 0 ? e.totalMs / double(e.calls) : 0.0;
         e.stddevMs = r.toDouble(i, cStd);
         e.rows = r.toInt64(i, cRows);
         e.sharedHit = r.toInt64(i, cHit);

@@ -78,7 +78,11 @@ private:
     };
     bool checkExtension(pg::Connection& conn, StatementsSnapshot* out);
 
+    void resolveNames(pg::Connection& conn, StatementsSnapshot* out);
+
     QHash<qint64, Known> m_texts;
+    QHash<quint32, QString> m_databases; // oid -> name, refreshed when an unknown oid shows up
+    QHash<quint32, QString> m_roles;
     QHash<StatementKey, Previous> m_prev;
     qint64 m_prevNs = 0;
     bool m_extensionOk = false;

@@ -48,14 +48,31 @@ private Q_SLOTS:
         QVERIFY(c.open(opts(QStringLiteral("bench-setup"))));
         const pg::Result max = c.exec(QStringLiteral("SELECT current_setting('pg_stat_statements.max')::int"));
         QVERIFY2(max.toInt64(0, 0) >= kPatterns + 500, "pg_stat_statements.max is too small for the benchmark");
-        // 5,000 distinct patterns (aliases make distinct query ids), each a few hundred bytes long.
+        // 5,000 distinct patterns shaped like an application's: 16 named columns of table n from
+        // column k on, with predicates, grouping and order (texts of ~450 bytes). Query ids ignore
+        // aliases and constants, so the patterns must differ in what they read.
         QElapsedTimer t;
         t.start();
-        for (int i = 0; i < kPatterns; ++i) {
-            QStringList cols;
-            for (int k = 0; k < 12; ++k)
-                cols << QStringLiteral("%1 AS bench_%2_column_%3").arg(k).arg(i).arg(k);
-            QVERIFY(c.execSimple(QStringLiteral("SELECT ") + cols.join(QStringLiteral(", "))).ok());
+        QStringList columns;
+        for (int k = 0; k < 50; ++k)
+            columns << QStringLiteral("column_number_%1 int").arg(k);
+        for (int n = 0; n < 100; ++n)
+            QVERIFY(c.execSimple(QStringLiteral("DROP TABLE IF EXISTS bench_t%1; CREATE TABLE bench_t%1 (%2)")
+                                     .arg(n)
+                                     .arg(columns.join(QStringLiteral(", "))))
+                        .ok());
+        for (int n = 0; n < 100; ++n) {
+            for (int k = 0; k < 50; ++k) {
+                QStringList cols;
+                for (int j = 0; j < 16; ++j)
+                    cols << QStringLiteral("column_number_%1").arg((k + j) % 50);
+                const QString sql = QStringLiteral("SELECT %1 FROM bench_t%2 WHERE %3 > 10 AND %4 < 1000 "
+                                                   "ORDER BY %3 DESC LIMIT 100")
+                                        .arg(cols.join(QStringLiteral(", ")))
+                                        .arg(n)
+                                        .arg(cols.first(), cols.last());
+                QVERIFY(c.execSimple(sql).ok());
+            }
         }
         const pg::Result n = c.exec(QStringLiteral("SELECT count(*) FROM pg_stat_statements"));
         qInfo("BENCH pg_stat_statements_entries %lld entries (made in %lld ms)", n.toInt64(0, 0), t.elapsed());
