@@ -1,5 +1,7 @@
 #include "activity.h"
 
+#include "analysis/redact.h"
+
 #include "pg/pgconnection.h"
 #include "pgpoller.h"
 
@@ -29,7 +31,7 @@ std::shared_ptr<TaskResult> ActivityTask::run(pg::Connection& conn)
         s.durationMs = r.toDouble(i, "duration_ms");
         for (const QString& p : r.text(i, "blocked_by").split(QLatin1Char(','), Qt::SkipEmptyParts))
             s.blockedBy << p.toInt();
-        s.query = r.text(i, "query");
+        s.query = analysis::redactSecrets(r.text(i, "query"));
         s.queryId = r.toInt64(i, "query_id");
         s.backendType = r.text(i, "backend_type");
         out->running.append(s);

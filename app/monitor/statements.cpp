@@ -1,5 +1,6 @@
 #include "statements.h"
 
+#include "analysis/redact.h"
 #include "analysis/sqlshape.h"
 #include "pg/pgconnection.h"
 #include "pgpoller.h"
@@ -159,7 +160,7 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
             out->bytesFetched += t.payloadBytes();
             out->newTexts = t.rows();
             for (int i = 0; i < t.rows(); ++i) {
-                const QString text = t.text(i, 1);
+                const QString text = analysis::redactSecrets(t.text(i, 1));
                 Known k;
                 k.text = std::make_shared<const QString>(text);
                 k.kind = classifyStatement(text);

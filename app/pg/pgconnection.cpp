@@ -150,6 +150,18 @@ QString Connection::quoteIdent(const QString& name) const
     return result;
 }
 
+QString Connection::encryptPassword(const QString& user, const QString& password) const
+{
+    if (!m_conn)
+        return {};
+    char* verifier = PQencryptPasswordConn(m_conn, password.toUtf8().constData(), user.toUtf8().constData(), nullptr);
+    if (!verifier)
+        return {};
+    QString out = QString::fromUtf8(verifier);
+    PQfreemem(verifier);
+    return out;
+}
+
 void Connection::cancel()
 {
     std::lock_guard lock(m_cancelMutex);

@@ -59,6 +59,11 @@ public:
     PGconn* raw() const { return m_conn; }
     const ConnectOptions& options() const { return m_options; }
 
+    // The server's password verifier (SCRAM) computed on the client, as psql's \password does, so
+    // CREATE/ALTER ROLE ... PASSWORD never carries the plain password to the server, its logs or
+    // pg_stat_statements. Empty on failure.
+    QString encryptPassword(const QString& user, const QString& password) const;
+
     // PQescapeIdentifier, for names that cannot be parameters.
     QString quoteIdent(const QString& name) const;
 

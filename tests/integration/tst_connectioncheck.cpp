@@ -217,8 +217,13 @@ private slots:
         const QString password = randomWord("pw");
         QString error;
         adminExec("DROP ROLE IF EXISTS vigil_pw_test");
+        // The verifier is computed client-side: the plain password never reaches the server.
+        pg::Connection verifierConn;
+        QVERIFY(verifierConn.open({m_primary}));
+        const QString verifier = verifierConn.encryptPassword(QStringLiteral("vigil_pw_test"), password);
+        QVERIFY(verifier.startsWith(QStringLiteral("SCRAM-SHA-256$")));
         QVERIFY2(adminExec(QStringLiteral("CREATE ROLE vigil_pw_test LOGIN PASSWORD '%1' IN ROLE vigil_password_users")
-                               .arg(password),
+                               .arg(verifier),
                            &error),
                  qPrintable(error));
         m_roleCreated = true;

@@ -242,7 +242,7 @@ private Q_SLOTS:
         QVERIFY(
             admin
                 .exec(QStringLiteral("CREATE ROLE vigil_monitor_pw LOGIN IN ROLE vigil_password_users PASSWORD '%1'")
-                          .arg(secret))
+                          .arg(admin.encryptPassword(QStringLiteral("vigil_monitor_pw"), secret)))
                 .ok());
         Profile p;
         p.name = QStringLiteral("pw");

@@ -1,5 +1,6 @@
 // Pure functions of the core: Redis INFO and address parsing, conninfo validation, error
 // classification, counter rates and the time-series ring.
+#include "analysis/redact.h"
 #include "connect/diagnosis.h"
 #include "monitor/poller.h"
 #include "monitor/timeseries.h"
@@ -92,6 +93,27 @@ private Q_SLOTS:
         QVERIFY2(d.what.contains(expect), qPrintable(d.what));
         QVERIFY2(!d.todo.isEmpty(), "every diagnosis says what to do");
         QCOMPARE(d.why, raw);
+    }
+
+    void redaction_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QString>("expect");
+        QTest::newRow("create role") << "CREATE ROLE app LOGIN PASSWORD 'hunter2' VALID UNTIL 'infinity'"
+                                     << "CREATE ROLE app LOGIN PASSWORD '********' VALID UNTIL 'infinity'";
+        QTest::newRow("alter lower") << "alter user app with encrypted password 'it''s secret'"
+                                     << "alter user app with encrypted password '********'";
+        QTest::newRow("conninfo") << "SELECT dblink_connect('host=db password=s3cret dbname=x')"
+                                  << "SELECT dblink_connect('host=db password=******** dbname=x')";
+        QTest::newRow("untouched") << "SELECT password_hash FROM users WHERE id = $1"
+                                   << "SELECT password_hash FROM users WHERE id = $1";
+        QTest::newRow("parameter") << "ALTER ROLE x PASSWORD $1" << "ALTER ROLE x PASSWORD $1";
+    }
+    void redaction()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QString, expect);
+        QCOMPARE(analysis::redactSecrets(sql), expect);
     }
 
     void counterRate()
