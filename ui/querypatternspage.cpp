@@ -53,7 +53,7 @@ QueryPatternsPage::QueryPatternsPage(InsightMonitor* insight, QueryPatternModel*
     m_proxy->setSourceModel(model);
     setupView(m_table, m_proxy); // shared copy / CSV / sort behaviour over our own proxy
     m_table->sortByColumn(QueryPatternModel::TotalColumn, Qt::DescendingOrder);
-    m_table->horizontalHeader()->resizeSection(QueryPatternModel::QueryColumn, 420);
+    m_table->horizontalHeader()->resizeSection(QueryPatternModel::QueryColumn, 300);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
 
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
