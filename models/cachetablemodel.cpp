@@ -4,20 +4,32 @@
 
 namespace vigil {
 
+namespace {
+const FlatTableModel::ColumnText kColumns[] = {
+    {nullptr, nullptr},
+    {QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Table"),
+     QT_TRANSLATE_NOOP("vigil::CacheTableModel", "The index's table")},
+    {QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Hit % now"),
+     QT_TRANSLATE_NOOP("vigil::CacheTableModel",
+                       "Shared-buffer hit ratio between the last two polls (empty: no block was accessed)")},
+    {QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Hit % lifetime"),
+     QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Hit ratio since the statistics were last reset")},
+    {QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Reads/s"),
+     QT_TRANSLATE_NOOP(
+         "vigil::CacheTableModel",
+         "Blocks read from outside shared buffers (OS cache or disk) per second, between the last two polls")},
+    {QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Blocks hit"),
+     QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Blocks found in shared buffers, lifetime")},
+    {QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Blocks read"),
+     QT_TRANSLATE_NOOP("vigil::CacheTableModel", "Blocks read into shared buffers, lifetime")},
+};
+static_assert(std::size(kColumns) == CacheTableModel::ColumnCount, "one header per column");
+} // namespace
+
 CacheTableModel::CacheTableModel(const QString& nameHeader, QObject* parent)
-    : QAbstractTableModel(parent)
+    : FlatTableModel(kColumns, parent)
     , m_nameHeader(nameHeader)
 {
-}
-
-int CacheTableModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int CacheTableModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 const CacheRow* CacheTableModel::rowAt(int row) const
@@ -98,28 +110,10 @@ QVariant CacheTableModel::data(const QModelIndex& index, int role) const
 
 QVariant CacheTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    static const char* const names[ColumnCount] = {nullptr,
-                                                   QT_TR_NOOP("Table"),
-                                                   QT_TR_NOOP("Hit % now"),
-                                                   QT_TR_NOOP("Hit % lifetime"),
-                                                   QT_TR_NOOP("Reads/s"),
-                                                   QT_TR_NOOP("Blocks hit"),
-                                                   QT_TR_NOOP("Blocks read")};
-    static const char* const tips[ColumnCount] = {
-        nullptr,
-        QT_TR_NOOP("The index's table"),
-        QT_TR_NOOP("Shared-buffer hit ratio between the last two polls (empty: no block was accessed)"),
-        QT_TR_NOOP("Hit ratio since the statistics were last reset"),
-        QT_TR_NOOP("Blocks read from outside shared buffers (OS cache or disk) per second, between the last two polls"),
-        QT_TR_NOOP("Blocks found in shared buffers, lifetime"),
-        QT_TR_NOOP("Blocks read into shared buffers, lifetime")};
-    if (role == Qt::DisplayRole)
-        return section == NameColumn ? m_nameHeader : tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return section == NameColumn ? m_nameHeader : tr(tips[section]);
-    return {};
+    // The first column is named by the owner (database, table or index).
+    if (orientation == Qt::Horizontal && section == NameColumn && (role == Qt::DisplayRole || role == Qt::ToolTipRole))
+        return m_nameHeader;
+    return FlatTableModel::headerData(section, orientation, role);
 }
 
 } // namespace vigil

@@ -2,12 +2,12 @@
 
 #include "monitor/cachestats.h"
 
-#include <QAbstractTableModel>
+#include "flattablemodel.h"
 
 namespace vigil {
 
 // Buffer-cache figures of databases, tables or indexes, keyed by (table, name).
-class CacheTableModel : public QAbstractTableModel
+class CacheTableModel : public FlatTableModel
 {
     Q_OBJECT
 public:
@@ -27,12 +27,11 @@ public:
     void merge(const QList<CacheRow>& rows);
     const CacheRow* rowAt(int row) const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    int rows() const override { return int(m_rows.size()); }
     QString m_nameHeader;
     QList<CacheRow> m_rows;
 };

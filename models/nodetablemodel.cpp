@@ -6,19 +6,48 @@
 
 namespace vigil {
 
+namespace {
+const FlatTableModel::ColumnText kColumns[] = {
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Node"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Node name from the profile; hover a row for its address")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Kind"), QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Server type")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Role"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel",
+                       "Role discovered by polling (pg_is_in_recovery, INFO replication); follows failovers")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Status"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Reachability; a down node shows since when and why")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Rate"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel",
+                       "PostgreSQL/pgbouncer: transactions per second; Redis/Sentinel: commands per second. Counter "
+                       "deltas divided by the measured time between two polls (includes Vigil's own poll)")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Connections"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel",
+                       "PostgreSQL: client backends / max_connections; pgbouncer: clients and clients waiting; Redis: "
+                       "connected clients")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Cache hit"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel",
+                       "Shared-buffer hit ratio over the last poll interval, all databases (blks_hit / (blks_hit + "
+                       "blks_read))")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Replication"),
+     QT_TRANSLATE_NOOP(
+         "vigil::NodeTableModel",
+         "Primary: streaming replicas; replica: WAL receiver, bytes received but not replayed, time since "
+         "the last replayed commit; Redis: link to master; Sentinel: master and quorum")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Memory"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Redis used_memory (of maxmemory when set)")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Round trip"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Time the last poll took on the wire and in the server")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Uptime"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Time since the server started")},
+    {QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Version"),
+     QT_TRANSLATE_NOOP("vigil::NodeTableModel", "Server version")},
+};
+static_assert(std::size(kColumns) == NodeTableModel::ColumnCount, "one header per column");
+} // namespace
+
 NodeTableModel::NodeTableModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : FlatTableModel(kColumns, parent)
 {
-}
-
-int NodeTableModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int NodeTableModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 int NodeTableModel::rowOf(const QString& node) const
@@ -208,40 +237,6 @@ QVariant NodeTableModel::data(const QModelIndex& index, int role) const
     default:
         return {};
     }
-}
-
-QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    static const char* const names[ColumnCount] = {
-        QT_TR_NOOP("Node"),   QT_TR_NOOP("Kind"),        QT_TR_NOOP("Role"),      QT_TR_NOOP("Status"),
-        QT_TR_NOOP("Rate"),   QT_TR_NOOP("Connections"), QT_TR_NOOP("Cache hit"), QT_TR_NOOP("Replication"),
-        QT_TR_NOOP("Memory"), QT_TR_NOOP("Round trip"),  QT_TR_NOOP("Uptime"),    QT_TR_NOOP("Version"),
-    };
-    static const char* const tips[ColumnCount] = {
-        QT_TR_NOOP("Node name from the profile; hover a row for its address"),
-        QT_TR_NOOP("Server type"),
-        QT_TR_NOOP("Role discovered by polling (pg_is_in_recovery, INFO replication); follows failovers"),
-        QT_TR_NOOP("Reachability; a down node shows since when and why"),
-        QT_TR_NOOP("PostgreSQL/pgbouncer: transactions per second; Redis/Sentinel: commands per second. Counter "
-                   "deltas divided by the measured time between two polls (includes Vigil's own poll)"),
-        QT_TR_NOOP("PostgreSQL: client backends / max_connections; pgbouncer: clients and clients waiting; Redis: "
-                   "connected clients"),
-        QT_TR_NOOP("Shared-buffer hit ratio over the last poll interval, all databases (blks_hit / (blks_hit + "
-                   "blks_read))"),
-        QT_TR_NOOP("Primary: streaming replicas; replica: WAL receiver, bytes received but not replayed, time since "
-                   "the last replayed commit; Redis: link to master; Sentinel: master and quorum"),
-        QT_TR_NOOP("Redis used_memory (of maxmemory when set)"),
-        QT_TR_NOOP("Time the last poll took on the wire and in the server"),
-        QT_TR_NOOP("Time since the server started"),
-        QT_TR_NOOP("Server version"),
-    };
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
-    return {};
 }
 
 } // namespace vigil

@@ -2,7 +2,7 @@
 
 #include "monitor/nodesnapshot.h"
 
-#include <QAbstractTableModel>
+#include "flattablemodel.h"
 #include <QList>
 
 namespace vigil {
@@ -10,7 +10,7 @@ namespace vigil {
 // One row per server of the connected profile, keyed by node name. Snapshots update their row in
 // place (dataChanged); rows are inserted or removed only when the node list changes, so
 // selection and scroll position survive every poll.
-class NodeTableModel : public QAbstractTableModel
+class NodeTableModel : public FlatTableModel
 {
     Q_OBJECT
 public:
@@ -40,15 +40,13 @@ public:
     int rowOf(const QString& node) const;
     const NodeSnapshot* snapshotAt(int row) const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString formatBytes(double bytes);
     static QString formatDuration(qint64 seconds);
 
 private:
+    int rows() const override { return int(m_rows.size()); }
     struct Row
     {
         NodeSnapshot snap;

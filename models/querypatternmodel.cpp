@@ -10,19 +10,56 @@
 
 namespace vigil {
 
+namespace {
+const FlatTableModel::ColumnText kColumns[] = {
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Type"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel",
+                       "Statement type from the PostgreSQL parser (a leading comment or a CTE does not fool it)")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Query"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel",
+                       "Normalized statement text ($1, $2 for constants), as pg_stat_statements keeps it")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Calls"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel",
+                       "Executions since pg_stat_statements last saw this pattern reset (Vigil never resets it)")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Calls/s"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel",
+                       "Executions per second between the last two polls, over the measured elapsed time")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Total ms"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Total execution time, milliseconds")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Mean ms"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Mean execution time per call; red when over the slow threshold")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Min ms"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Fastest execution")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Max ms"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Slowest execution")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Stddev ms"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Standard deviation of the execution time")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "ms/s"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel",
+                       "Execution milliseconds spent per second of wall time between the last two polls: the share of "
+                       "the server this pattern takes now")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Rows"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Rows returned or affected, total")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Rows/call"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Rows per call")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Hit %"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel",
+                       "Shared-buffer hit ratio of this pattern: shared_blks_hit / (hit + read)")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Database"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Database")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "User"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Role that ran it")},
+    {QT_TRANSLATE_NOOP("vigil::QueryPatternModel", "Cache"),
+     QT_TRANSLATE_NOOP("vigil::QueryPatternModel",
+                       "Marked when the pattern is frequent, cheap and returns few rows, so a Redis cache would remove "
+                       "load; the tooltip says why")},
+};
+static_assert(std::size(kColumns) == QueryPatternModel::ColumnCount, "one header per column");
+} // namespace
+
 QueryPatternModel::QueryPatternModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : FlatTableModel(kColumns, parent)
 {
-}
-
-int QueryPatternModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int QueryPatternModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 const StatementEntry* QueryPatternModel::entryAt(int row) const
@@ -236,42 +273,6 @@ QVariant QueryPatternModel::data(const QModelIndex& index, int role) const
     default:
         return {};
     }
-}
-
-QVariant QueryPatternModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    static const char* const names[ColumnCount]
-        = {QT_TR_NOOP("Type"),      QT_TR_NOOP("Query"),    QT_TR_NOOP("Calls"),  QT_TR_NOOP("Calls/s"),
-           QT_TR_NOOP("Total ms"),  QT_TR_NOOP("Mean ms"),  QT_TR_NOOP("Min ms"), QT_TR_NOOP("Max ms"),
-           QT_TR_NOOP("Stddev ms"), QT_TR_NOOP("ms/s"),     QT_TR_NOOP("Rows"),   QT_TR_NOOP("Rows/call"),
-           QT_TR_NOOP("Hit %"),     QT_TR_NOOP("Database"), QT_TR_NOOP("User"),   QT_TR_NOOP("Cache")};
-    static const char* const tips[ColumnCount] = {
-        QT_TR_NOOP("Statement type from the PostgreSQL parser (a leading comment or a CTE does not fool it)"),
-        QT_TR_NOOP("Normalized statement text ($1, $2 for constants), as pg_stat_statements keeps it"),
-        QT_TR_NOOP("Executions since pg_stat_statements last saw this pattern reset (Vigil never resets it)"),
-        QT_TR_NOOP("Executions per second between the last two polls, over the measured elapsed time"),
-        QT_TR_NOOP("Total execution time, milliseconds"),
-        QT_TR_NOOP("Mean execution time per call; red when over the slow threshold"),
-        QT_TR_NOOP("Fastest execution"),
-        QT_TR_NOOP("Slowest execution"),
-        QT_TR_NOOP("Standard deviation of the execution time"),
-        QT_TR_NOOP("Execution milliseconds spent per second of wall time between the last two polls: the share of "
-                   "the server this pattern takes now"),
-        QT_TR_NOOP("Rows returned or affected, total"),
-        QT_TR_NOOP("Rows per call"),
-        QT_TR_NOOP("Shared-buffer hit ratio of this pattern: shared_blks_hit / (hit + read)"),
-        QT_TR_NOOP("Database"),
-        QT_TR_NOOP("Role that ran it"),
-        QT_TR_NOOP("Marked when the pattern is frequent, cheap and returns few rows, so a Redis cache would remove "
-                   "load; the tooltip says why"),
-    };
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
-    return {};
 }
 
 } // namespace vigil

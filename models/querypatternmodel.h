@@ -2,7 +2,7 @@
 
 #include "monitor/statements.h"
 
-#include <QAbstractTableModel>
+#include "flattablemodel.h"
 #include <QHash>
 
 namespace vigil {
@@ -10,7 +10,7 @@ namespace vigil {
 // pg_stat_statements patterns keyed by (user, database, queryid). Each poll is merged as a keyed
 // diff: changed rows emit dataChanged, new patterns are inserted, vanished ones removed, so
 // selection and scroll position survive every poll.
-class QueryPatternModel : public QAbstractTableModel
+class QueryPatternModel : public FlatTableModel
 {
     Q_OBJECT
 public:
@@ -52,12 +52,10 @@ public:
     const StatementEntry* entryAt(int row) const;
     int rowOf(const StatementKey& key) const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    int rows() const override { return int(m_rows.size()); }
     struct Row
     {
         StatementEntry entry;

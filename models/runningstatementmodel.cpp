@@ -4,19 +4,36 @@
 
 namespace vigil {
 
+namespace {
+const FlatTableModel::ColumnText kColumns[] = {
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "PID"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Backend process id (pg_stat_activity.pid)")},
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Running for"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel",
+                       "Time since the statement started (query_start), at the last poll")},
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Database"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Database")},
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "User"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Role")},
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Application"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "application_name of the session")},
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Client"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Client address (empty: Unix socket)")},
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Waiting on"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "wait_event_type:wait_event, empty when running on CPU")},
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Blocked by"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel",
+                       "Backends holding the locks this one waits for (pg_blocking_pids)")},
+    {QT_TRANSLATE_NOOP("vigil::RunningStatementModel", "Query"),
+     QT_TRANSLATE_NOOP("vigil::RunningStatementModel",
+                       "Statement text as pg_stat_activity shows it (track_activity_query_size may cut it)")},
+};
+static_assert(std::size(kColumns) == RunningStatementModel::ColumnCount, "one header per column");
+} // namespace
+
 RunningStatementModel::RunningStatementModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : FlatTableModel(kColumns, parent)
 {
-}
-
-int RunningStatementModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int RunningStatementModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 const RunningStatement* RunningStatementModel::statementAt(int row) const
@@ -111,31 +128,6 @@ QVariant RunningStatementModel::data(const QModelIndex& index, int role) const
         return s.query.left(2000);
     if (role == Qt::TextAlignmentRole && (index.column() == DurationColumn || index.column() == PidColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    return {};
-}
-
-QVariant RunningStatementModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    static const char* const names[ColumnCount]
-        = {QT_TR_NOOP("PID"),        QT_TR_NOOP("Running for"), QT_TR_NOOP("Database"),
-           QT_TR_NOOP("User"),       QT_TR_NOOP("Application"), QT_TR_NOOP("Client"),
-           QT_TR_NOOP("Waiting on"), QT_TR_NOOP("Blocked by"),  QT_TR_NOOP("Query")};
-    static const char* const tips[ColumnCount]
-        = {QT_TR_NOOP("Backend process id (pg_stat_activity.pid)"),
-           QT_TR_NOOP("Time since the statement started (query_start), at the last poll"),
-           QT_TR_NOOP("Database"),
-           QT_TR_NOOP("Role"),
-           QT_TR_NOOP("application_name of the session"),
-           QT_TR_NOOP("Client address (empty: Unix socket)"),
-           QT_TR_NOOP("wait_event_type:wait_event, empty when running on CPU"),
-           QT_TR_NOOP("Backends holding the locks this one waits for (pg_blocking_pids)"),
-           QT_TR_NOOP("Statement text as pg_stat_activity shows it (track_activity_query_size may cut it)")};
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
     return {};
 }
 

@@ -2,13 +2,13 @@
 
 #include "monitor/activity.h"
 
-#include <QAbstractTableModel>
+#include "flattablemodel.h"
 
 namespace vigil {
 
 // Statements running over the slow threshold, keyed by (pid, query start): a statement keeps its
 // row while it runs, its duration ticking up, and leaves when it ends.
-class RunningStatementModel : public QAbstractTableModel
+class RunningStatementModel : public FlatTableModel
 {
     Q_OBJECT
 public:
@@ -31,12 +31,10 @@ public:
     void clear();
     const RunningStatement* statementAt(int row) const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    int rows() const override { return int(m_rows.size()); }
     static bool sameStatement(const RunningStatement& a, const RunningStatement& b)
     {
         return a.pid == b.pid && a.queryStart == b.queryStart;

@@ -5,6 +5,41 @@
 namespace vigil {
 
 namespace {
+const FlatTableModel::ColumnText kHistoryColumns[] = {
+    {QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Last seen"),
+     QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Last poll that saw the statement running")},
+    {QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Longest seen"),
+     QT_TRANSLATE_NOOP("vigil::SlowHistoryModel",
+                       "Longest running time seen by a poll (the statement may have run a little longer)")},
+    {QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "PID"),
+     QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Backend process id")},
+    {QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Database"),
+     QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Database")},
+    {QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "User"), QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Role")},
+    {QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Application"),
+     QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "application_name")},
+    {QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Waiting on"),
+     QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Wait event at the last sighting")},
+    {QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Query"),
+     QT_TRANSLATE_NOOP("vigil::SlowHistoryModel", "Statement text")},
+};
+const FlatTableModel::ColumnText kFrequencyColumns[] = {
+    {QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel", "Times slow"),
+     QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel",
+                       "Executions seen over the threshold (one per backend and start, however many polls saw it)")},
+    {QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel", "Longest"),
+     QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel", "Longest running time seen")},
+    {QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel", "Mean"),
+     QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel", "Mean of the longest running times seen")},
+    {QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel", "Last seen"),
+     QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel", "Most recent sighting")},
+    {QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel", "Pattern"),
+     QT_TRANSLATE_NOOP("vigil::SlowFrequencyModel",
+                       "Grouped by query_id when the server reports one, by text otherwise")},
+};
+static_assert(std::size(kHistoryColumns) == SlowHistoryModel::ColumnCount, "one header per column");
+static_assert(std::size(kFrequencyColumns) == SlowFrequencyModel::ColumnCount, "one header per column");
+
 QString when(const QDateTime& t)
 {
     return QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
@@ -16,7 +51,7 @@ QString seconds(double ms)
 } // namespace
 
 SlowHistoryModel::SlowHistoryModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : FlatTableModel(kHistoryColumns, parent)
 {
 }
 
@@ -27,16 +62,6 @@ void SlowHistoryModel::setRows(const QList<store::SlowSighting>& rows)
     beginResetModel();
     m_rows = rows;
     endResetModel();
-}
-
-int SlowHistoryModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int SlowHistoryModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant SlowHistoryModel::data(const QModelIndex& index, int role) const
@@ -81,31 +106,8 @@ QVariant SlowHistoryModel::data(const QModelIndex& index, int role) const
     return {};
 }
 
-QVariant SlowHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    static const char* const names[ColumnCount]
-        = {QT_TR_NOOP("Last seen"), QT_TR_NOOP("Longest seen"), QT_TR_NOOP("PID"),        QT_TR_NOOP("Database"),
-           QT_TR_NOOP("User"),      QT_TR_NOOP("Application"),  QT_TR_NOOP("Waiting on"), QT_TR_NOOP("Query")};
-    static const char* const tips[ColumnCount]
-        = {QT_TR_NOOP("Last poll that saw the statement running"),
-           QT_TR_NOOP("Longest running time seen by a poll (the statement may have run a little longer)"),
-           QT_TR_NOOP("Backend process id"),
-           QT_TR_NOOP("Database"),
-           QT_TR_NOOP("Role"),
-           QT_TR_NOOP("application_name"),
-           QT_TR_NOOP("Wait event at the last sighting"),
-           QT_TR_NOOP("Statement text")};
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
-    return {};
-}
-
 SlowFrequencyModel::SlowFrequencyModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : FlatTableModel(kFrequencyColumns, parent)
 {
 }
 
@@ -114,16 +116,6 @@ void SlowFrequencyModel::setRows(const QList<store::SlowPattern>& rows)
     beginResetModel();
     m_rows = rows;
     endResetModel();
-}
-
-int SlowFrequencyModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int SlowFrequencyModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant SlowFrequencyModel::data(const QModelIndex& index, int role) const
@@ -161,24 +153,6 @@ QVariant SlowFrequencyModel::data(const QModelIndex& index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == QueryColumn)
         return p.query.left(2000);
-    return {};
-}
-
-QVariant SlowFrequencyModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    static const char* const names[ColumnCount] = {QT_TR_NOOP("Times slow"), QT_TR_NOOP("Longest"), QT_TR_NOOP("Mean"),
-                                                   QT_TR_NOOP("Last seen"), QT_TR_NOOP("Pattern")};
-    static const char* const tips[ColumnCount]
-        = {QT_TR_NOOP("Executions seen over the threshold (one per backend and start, however many polls saw it)"),
-           QT_TR_NOOP("Longest running time seen"), QT_TR_NOOP("Mean of the longest running times seen"),
-           QT_TR_NOOP("Most recent sighting"),
-           QT_TR_NOOP("Grouped by query_id when the server reports one, by text otherwise")};
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
     return {};
 }
 

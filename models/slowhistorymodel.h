@@ -2,13 +2,13 @@
 
 #include "store/slowhistory.h"
 
-#include <QAbstractTableModel>
+#include "flattablemodel.h"
 
 namespace vigil {
 
 // The persisted slow-statement history (newest first) or its per-pattern frequency, read from
 // the local store. Small (the store keeps the last N rows), so a reload replaces it whole.
-class SlowHistoryModel : public QAbstractTableModel
+class SlowHistoryModel : public FlatTableModel
 {
     Q_OBJECT
 public:
@@ -27,16 +27,14 @@ public:
 
     explicit SlowHistoryModel(QObject* parent = nullptr);
     void setRows(const QList<store::SlowSighting>& rows);
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    int rows() const override { return int(m_rows.size()); }
     QList<store::SlowSighting> m_rows;
 };
 
-class SlowFrequencyModel : public QAbstractTableModel
+class SlowFrequencyModel : public FlatTableModel
 {
     Q_OBJECT
 public:
@@ -45,12 +43,10 @@ public:
 
     explicit SlowFrequencyModel(QObject* parent = nullptr);
     void setRows(const QList<store::SlowPattern>& rows);
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    int rows() const override { return int(m_rows.size()); }
     QList<store::SlowPattern> m_rows;
 };
 
