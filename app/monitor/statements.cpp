@@ -124,9 +124,9 @@ std::shared_ptr<TaskResult> StatementsTask::run(pg::Connection& conn)
     }
     out->bytesFetched = r.payloadBytes();
     const int n = r.rows();
-    const int cUser = r.column("userid"), cDb = r.column("dbid"), cId = r.column("queryid"),
-              cCalls = r.column("calls"), cTotal = r.column("total"), cMin = r.column("min"), cMax = r.column("max"),
-              cStd = r.column("stddev"), cRows = r.column("rows"), cHit = r.column("hit"), cRead = r.column("rd");
+    const int cUser = r.column("userid"), cDb = r.column("dbid"), cId = r.column("queryid"), cCalls = r.column("calls"),
+              cTotal = r.column("total"), cMin = r.column("min"), cMax = r.column("max"), cStd = r.column("stddev"),
+              cRows = r.column("rows"), cHit = r.column("hit"), cRead = r.column("rd");
 
     // Names by oid, looked up again only when an unknown oid appears; an oid that no longer
     // exists (dropped role or database) is remembered as such so it is not looked up every poll.

@@ -233,8 +233,8 @@ void pruneTemplates(const QString& keep)
     constexpr int kKeep = 3;
     const QFileInfo info(keep);
     QDir parent = info.dir();
-    const QFileInfoList all = parent.entryInfoList({ QStringLiteral("sandbox-template-*") },
-        QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
+    const QFileInfoList all
+        = parent.entryInfoList({QStringLiteral("sandbox-template-*")}, QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
     int kept = 0;
     for (const QFileInfo& t : all) {
         if (t.fileName().contains(QLatin1String(".tmp-")))

@@ -107,7 +107,8 @@ private Q_SLOTS:
                                   << "SELECT dblink_connect('host=db password=******** dbname=x')";
         QTest::newRow("untouched") << "SELECT password_hash FROM users WHERE id = $1"
                                    << "SELECT password_hash FROM users WHERE id = $1";
-        QTest::newRow("parameter") << "ALTER ROLE x PASSWORD $1" << "ALTER ROLE x PASSWORD $1";
+        QTest::newRow("parameter") << "ALTER ROLE x PASSWORD $1"
+                                   << "ALTER ROLE x PASSWORD $1";
     }
     void redaction()
     {

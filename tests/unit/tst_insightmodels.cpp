@@ -14,11 +14,11 @@
 using namespace vigil;
 
 namespace {
-StatementEntry entry(qint64 id, StatementKind kind, qint64 calls, double meanMs, const QString& text,
-    qint64 rows = 1, double callsPerSec = kNoValue)
+StatementEntry entry(qint64 id, StatementKind kind, qint64 calls, double meanMs, const QString& text, qint64 rows = 1,
+                     double callsPerSec = kNoValue)
 {
     StatementEntry e;
-    e.key = { 10, 20, id };
+    e.key = {10, 20, id};
     e.kind = kind;
     e.calls = calls;
     e.meanMs = meanMs;
@@ -41,7 +41,8 @@ StatementsSnapshot snapshot(const QList<StatementEntry>& entries)
 }
 } // namespace
 
-class TestInsightModels : public QObject {
+class TestInsightModels : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void patternMergeIsKeyed()
@@ -52,9 +53,9 @@ private Q_SLOTS:
         proxy.setSourceModel(&model);
         QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-        model.merge(snapshot({ entry(1, StatementKind::Select, 10, 2.0, "SELECT 1"),
-            entry(2, StatementKind::Update, 5, 1500.0, "UPDATE t SET a = $1"),
-            entry(3, StatementKind::Select, 7, 1.0, "/* vigil */ SELECT now()") }));
+        model.merge(snapshot({entry(1, StatementKind::Select, 10, 2.0, "SELECT 1"),
+                              entry(2, StatementKind::Update, 5, 1500.0, "UPDATE t SET a = $1"),
+                              entry(3, StatementKind::Select, 7, 1.0, "/* vigil */ SELECT now()")}));
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(proxy.rowCount(), 2); // Vigil's own hidden by default
 
@@ -63,19 +64,19 @@ private Q_SLOTS:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
         // id 1 unchanged, id 2 called again, id 3 gone (deallocated), id 4 new.
-        model.merge(snapshot({ entry(1, StatementKind::Select, 10, 2.0, "SELECT 1"),
-            entry(2, StatementKind::Update, 6, 1400.0, "UPDATE t SET a = $1"),
-            entry(4, StatementKind::Delete, 1, 3.0, "DELETE FROM t WHERE id = $1") }));
+        model.merge(snapshot({entry(1, StatementKind::Select, 10, 2.0, "SELECT 1"),
+                              entry(2, StatementKind::Update, 6, 1400.0, "UPDATE t SET a = $1"),
+                              entry(4, StatementKind::Delete, 1, 3.0, "DELETE FROM t WHERE id = $1")}));
         QCOMPARE(reset.count(), 0);
         QCOMPARE(removed.count(), 1);
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(model.rowCount(), 3);
-        const int r2 = model.rowOf({ 10, 20, 2 });
+        const int r2 = model.rowOf({10, 20, 2});
         QCOMPARE(model.index(r2, QueryPatternModel::CallsColumn).data(QueryPatternModel::SortRole).toDouble(), 6.0);
         QCOMPARE(model.index(r2, QueryPatternModel::TypeColumn).data().toString(), QStringLiteral("UPDATE"));
         QVERIFY(model.index(r2, 0).data(QueryPatternModel::SlowRole).toBool()); // 1400 ms > 1000 ms
-        QCOMPARE(model.rowOf({ 10, 20, 3 }), -1);
+        QCOMPARE(model.rowOf({10, 20, 3}), -1);
 
         // A failed poll keeps the last figures.
         StatementsSnapshot failed;
@@ -116,10 +117,10 @@ private Q_SLOTS:
         QTest::addColumn<double>("meanMs");
         QTest::addColumn<qint64>("rows");
         QTest::addColumn<bool>("candidate");
-        QTest::newRow("hot cheap small select") << int(StatementKind::Select) << qint64(5000) << 25.0 << 0.4
-                                                << qint64(5000) << true;
-        QTest::newRow("no rate yet, many calls") << int(StatementKind::Select) << qint64(5000) << kNoValue << 0.4
-                                                 << qint64(5000) << true;
+        QTest::newRow("hot cheap small select")
+            << int(StatementKind::Select) << qint64(5000) << 25.0 << 0.4 << qint64(5000) << true;
+        QTest::newRow("no rate yet, many calls")
+            << int(StatementKind::Select) << qint64(5000) << kNoValue << 0.4 << qint64(5000) << true;
         QTest::newRow("rare") << int(StatementKind::Select) << qint64(50) << 0.1 << 0.4 << qint64(50) << false;
         QTest::newRow("expensive") << int(StatementKind::Select) << qint64(5000) << 25.0 << 120.0 << qint64(5000)
                                    << false;
@@ -140,7 +141,7 @@ private Q_SLOTS:
         QCOMPARE(!why.isEmpty(), candidate);
         if (candidate)
             QVERIFY2(why.contains(QStringLiteral("ms mean")) && why.contains(QStringLiteral("rows per call")),
-                qPrintable(why));
+                     qPrintable(why));
     }
 
     void runningStatements()
@@ -154,17 +155,17 @@ private Q_SLOTS:
         a.query = QStringLiteral("SELECT pg_sleep(5)");
         RunningStatement b = a;
         b.pid = 200;
-        model.merge({ a, b });
+        model.merge({a, b});
         QCOMPARE(model.rowCount(), 2);
         a.durationMs = 2500;
         RunningStatement a2 = a;
         a2.queryStart = QDateTime::fromMSecsSinceEpoch(9000, Qt::UTC); // same pid, a new statement
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-        model.merge({ a });
+        model.merge({a});
         QCOMPARE(removed.count(), 1);
         QCOMPARE(model.index(0, RunningStatementModel::DurationColumn).data(RunningStatementModel::SortRole).toDouble(),
-            2500.0);
-        model.merge({ a2 });
+                 2500.0);
+        model.merge({a2});
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.statementAt(0)->queryStart, a2.queryStart);
     }
@@ -178,9 +179,10 @@ private Q_SLOTS:
         s.durationMs = 4200;
         s.lastSeen = QDateTime::currentDateTimeUtc();
         s.query = QStringLiteral("SELECT pg_sleep(5)");
-        history.setRows({ s, s });
+        history.setRows({s, s});
         QCOMPARE(history.rowCount(), 2);
-        QCOMPARE(history.index(0, SlowHistoryModel::DurationColumn).data(SlowHistoryModel::SortRole).toDouble(), 4200.0);
+        QCOMPARE(history.index(0, SlowHistoryModel::DurationColumn).data(SlowHistoryModel::SortRole).toDouble(),
+                 4200.0);
         history.setRows({});
         QCOMPARE(history.rowCount(), 0);
 
@@ -191,7 +193,7 @@ private Q_SLOTS:
         p.maxMs = 5000;
         p.meanMs = 4000;
         p.query = QStringLiteral("SELECT pg_sleep($1)");
-        freq.setRows({ p });
+        freq.setRows({p});
         QCOMPARE(freq.index(0, SlowFrequencyModel::CountColumn).data().toInt(), 3);
     }
 
@@ -199,13 +201,13 @@ private Q_SLOTS:
     {
         CacheTableModel model(QStringLiteral("Table"));
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        CacheRow a { QStringLiteral("trades"), {}, 900, 100, 90.0, 99.0, 2.0 };
-        CacheRow b { QStringLiteral("orders"), {}, 50, 50, 50.0, kNoValue, 0.0 };
-        model.merge({ a, b });
+        CacheRow a {QStringLiteral("trades"), {}, 900, 100, 90.0, 99.0, 2.0};
+        CacheRow b {QStringLiteral("orders"), {}, 50, 50, 50.0, kNoValue, 0.0};
+        model.merge({a, b});
         QCOMPARE(model.rowCount(), 2);
         QVERIFY(model.index(1, CacheTableModel::IntervalHitColumn).data().toString().isEmpty()); // idle: blank
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-        model.merge({ a });
+        model.merge({a});
         QCOMPARE(removed.count(), 1);
         QCOMPARE(model.index(0, CacheTableModel::HitColumn).data(CacheTableModel::SortRole).toDouble(), 90.0);
     }
