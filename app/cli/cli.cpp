@@ -23,6 +23,10 @@ const Command kCommands[] = {
      "TARGET [--threshold-ms N] [--json]: query patterns, slow statements, cache (the optimization "
      "report)",
      &reportCommand},
+    {"advise",
+     "TARGET [--json]: index recommendations checked with HypoPG, unused and duplicate indexes, cache "
+     "candidates",
+     &adviseCommand},
 };
 
 int usage(QTextStream& out)

@@ -9,4 +9,5 @@ int sandboxCommand(const QStringList& args);
 int profileCommand(const QStringList& args);
 int statusCommand(const QStringList& args);
 int reportCommand(const QStringList& args);
+int adviseCommand(const QStringList& args);
 } // namespace vigil::cli

@@ -20,31 +20,6 @@ QJsonValue num(double v)
     return hasValue(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
 }
 
-// The profile's current primary: roles move with failovers, so ask each node.
-bool openPrimary(const Target& t, pg::Connection* conn, QString* node, QString* error)
-{
-    QStringList problems;
-    for (const PgNode& n : t.profile.pgNodes) {
-        pg::ConnectOptions o;
-        o.conninfo = n.conninfo;
-        o.password = t.passwords.value(n.name);
-        o.statementTimeoutMs = 15000;
-        if (!conn->open(o)) {
-            problems << diagnosePg(n.name, conn->lastError()).toText();
-            continue;
-        }
-        const pg::Result r = conn->exec(QStringLiteral("/* vigil */ SELECT pg_is_in_recovery()"));
-        if (r.ok() && !r.toBool(0, 0)) {
-            *node = n.name;
-            return true;
-        }
-        conn->close();
-    }
-    *error = problems.isEmpty() ? QStringLiteral("no PostgreSQL primary among the target's nodes")
-                                : QStringLiteral("no reachable primary: ") + problems.join(QStringLiteral("; "));
-    return false;
-}
-
 double redisHitPct(const Target& t)
 {
     for (const QString& addr : t.profile.redisNodes) {

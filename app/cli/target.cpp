@@ -1,5 +1,6 @@
 #include "target.h"
 
+#include "connect/diagnosis.h"
 #include "connect/profilestore.h"
 #include "connect/secretstore.h"
 #include "sandbox/sandbox.h"
@@ -126,6 +127,31 @@ bool takeTarget(QStringList* args, Target* target, QString* error)
         }
     }
     return true;
+}
+
+// The profile's current primary: roles move with failovers, so ask each node.
+bool openPrimary(const Target& t, pg::Connection* conn, QString* node, QString* error)
+{
+    QStringList problems;
+    for (const PgNode& n : t.profile.pgNodes) {
+        pg::ConnectOptions o;
+        o.conninfo = n.conninfo;
+        o.password = t.passwords.value(n.name);
+        o.statementTimeoutMs = 15000;
+        if (!conn->open(o)) {
+            problems << diagnosePg(n.name, conn->lastError()).toText();
+            continue;
+        }
+        const pg::Result r = conn->exec(QStringLiteral("/* vigil */ SELECT pg_is_in_recovery()"));
+        if (r.ok() && !r.toBool(0, 0)) {
+            *node = n.name;
+            return true;
+        }
+        conn->close();
+    }
+    *error = problems.isEmpty() ? QStringLiteral("no PostgreSQL primary among the target's nodes")
+                                : QStringLiteral("no reachable primary: ") + problems.join(QStringLiteral("; "));
+    return false;
 }
 
 } // namespace vigil::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connect/profile.h"
+#include "pg/pgconnection.h"
 
 #include <QHash>
 #include <QStringList>
@@ -19,6 +20,10 @@ struct Target
 // [--pgbouncer-admin CONNINFO] [--redis HOST:PORT ...] [--sentinel HOST:PORT,... --master-name NAME].
 // Returns false with a message an operator can act on.
 bool takeTarget(QStringList* args, Target* target, QString* error);
+
+// Opens a session to the target's current PostgreSQL primary (roles move with failovers, so each
+// node is asked); *node names it. False with a diagnosis of every node that failed.
+bool openPrimary(const Target& target, pg::Connection* conn, QString* node, QString* error);
 
 // Removes `--name VALUE` (or --name=VALUE) from args; returns all values in order.
 QStringList takeOption(QStringList* args, const QString& name, QString* error);

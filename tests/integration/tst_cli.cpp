@@ -107,6 +107,54 @@ private Q_SLOTS:
         QVERIFY(r.err.isEmpty() || !r.err.contains("{")); // nothing JSON on stderr
     }
 
+    void adviseReportsIndexesAndUnusedAndDuplicates()
+    {
+        pg::Connection c;
+        pg::ConnectOptions o;
+        o.conninfo = test::sandboxProfile().pgNodes.first().conninfo;
+        o.applicationName = QStringLiteral("cli-test");
+        QVERIFY(c.open(o));
+        QVERIFY(
+            c.execSimple(
+                 QStringLiteral("DROP TABLE IF EXISTS vigil_cli_idx; CREATE TABLE vigil_cli_idx (a int, b int, c int); "
+                                "CREATE INDEX vigil_cli_ix_a ON vigil_cli_idx (a); "
+                                "CREATE INDEX vigil_cli_ix_ab ON vigil_cli_idx (a, b); "
+                                "CREATE INDEX vigil_cli_ix_c ON vigil_cli_idx (c); "
+                                "CREATE UNIQUE INDEX vigil_cli_ux_b ON vigil_cli_idx (b)"))
+                .ok());
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(c.exec(QStringLiteral("SELECT id FROM trades WHERE symbol = $1 ORDER BY created_at DESC LIMIT 5"),
+                           {QStringLiteral("INFY")})
+                        .ok());
+        const Run r = vigil({"advise", "--sandbox-dir", test::sandboxDir(), "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        bool duplicate = false, unusedC = false, unusedUnique = false, symbolIndex = false;
+        for (const QJsonValue& v : json(r).value("recommendations").toArray()) {
+            const QJsonObject rec = v.toObject();
+            for (const char* key :
+                 {"type", "priority", "table", "columns", "index_name", "sql", "estimated_improvement_pct",
+                  "cost_before", "cost_after", "estimated_size_bytes", "affected_queryids", "reason"})
+                QVERIFY2(rec.contains(key), key);
+            const QString type = rec.value("type").toString();
+            const QString name = rec.value("index_name").toString();
+            if (type == QLatin1String("DUPLICATE_INDEX") && name == QLatin1String("vigil_cli_ix_a"))
+                duplicate = rec.value("reason").toString().contains(QStringLiteral("vigil_cli_ix_ab"));
+            if (type == QLatin1String("UNUSED_INDEX") && name == QLatin1String("vigil_cli_ix_c"))
+                unusedC = rec.value("sql").toString().startsWith(QStringLiteral("DROP INDEX CONCURRENTLY"));
+            unusedUnique |= name == QLatin1String("vigil_cli_ux_b"); // unique indexes are never reported
+            if (type == QLatin1String("INDEX") && rec.value("columns").toArray().first().toString() == "symbol") {
+                symbolIndex = true;
+                QVERIFY(rec.value("cost_before").toDouble() > rec.value("cost_after").toDouble());
+                QVERIFY(rec.value("estimated_size_bytes").toDouble() > 0);
+            }
+        }
+        QVERIFY(duplicate);
+        QVERIFY(unusedC);
+        QVERIFY(!unusedUnique);
+        QVERIFY(symbolIndex);
+        QVERIFY(c.execSimple(QStringLiteral("DROP TABLE vigil_cli_idx")).ok());
+    }
+
     void badTargetsFailOnStderr_data()
     {
         QTest::addColumn<QStringList>("args");
