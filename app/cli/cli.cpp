@@ -27,6 +27,10 @@ const Command kCommands[] = {
      "TARGET [--json]: index recommendations checked with HypoPG, unused and duplicate indexes, cache "
      "candidates",
      &adviseCommand},
+    {"apply-index",
+     "TARGET --sql \"CREATE INDEX CONCURRENTLY ...\" --yes [--confirm-profile NAME] [--json]: build an "
+     "index on the primary with progress, cancel (Ctrl+C) and cleanup",
+     &applyIndexCommand},
 };
 
 int usage(QTextStream& out)

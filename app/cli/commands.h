@@ -10,4 +10,5 @@ int profileCommand(const QStringList& args);
 int statusCommand(const QStringList& args);
 int reportCommand(const QStringList& args);
 int adviseCommand(const QStringList& args);
+int applyIndexCommand(const QStringList& args);
 } // namespace vigil::cli

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace vigil;
@@ -22,7 +23,12 @@ private:
     };
     static Run vigil(const QStringList& args, int timeoutMs = 60000)
     {
+        // The local store (audit log, history) of these runs goes to a scratch directory.
+        static QTemporaryDir data;
         QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
+        p.setProcessEnvironment(env);
         p.start(test::vigilBinary(), args);
         if (!p.waitForFinished(timeoutMs))
             p.kill();
@@ -153,6 +159,40 @@ private Q_SLOTS:
         QVERIFY(!unusedUnique);
         QVERIFY(symbolIndex);
         QVERIFY(c.execSimple(QStringLiteral("DROP TABLE vigil_cli_idx")).ok());
+    }
+
+    void applyIndexBuildsOnPrimaryAndRefusesElsewhere()
+    {
+        const Profile sandbox = test::sandboxProfile();
+        const QString sql = QStringLiteral("CREATE INDEX CONCURRENTLY IF NOT EXISTS vigil_cli_apply ON trades (side)");
+        const Run noYes = vigil({"apply-index", "--sandbox-dir", test::sandboxDir(), "--sql", sql});
+        QCOMPARE(noYes.code, 2);
+        QVERIFY(noYes.err.contains("--yes"));
+
+        const Run replica
+            = vigil({"apply-index", "--pg", sandbox.pgNodes[1].conninfo, "--sql", sql, "--yes", "--json"});
+        QCOMPARE(replica.code, 1);
+        QVERIFY(json(replica).value("refused").toBool());
+        QVERIFY2(json(replica).value("message").toString().contains(QStringLiteral("replica")),
+                 replica.out.constData());
+        const Run bouncer = vigil({"apply-index", "--pg", sandbox.pgbouncer, "--sql", sql, "--yes", "--json"});
+        QCOMPARE(bouncer.code, 1);
+        QVERIFY(json(bouncer).value("refused").toBool());
+
+        const Run ok = vigil({"apply-index", "--sandbox-dir", test::sandboxDir(), "--sql", sql, "--yes", "--json"});
+        QVERIFY2(ok.code == 0, ok.err.constData());
+        QVERIFY(json(ok).value("ok").toBool());
+        QVERIFY(ok.err.contains("100 %")); // progress on stderr reached the end
+        pg::Connection c;
+        pg::ConnectOptions o;
+        o.conninfo = sandbox.pgNodes.first().conninfo;
+        QVERIFY(c.open(o));
+        const pg::Result valid = c.exec(QStringLiteral(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = "
+            "'vigil_cli_apply'"));
+        QCOMPARE(valid.rows(), 1);
+        QVERIFY(valid.toBool(0, 0));
+        QVERIFY(c.execSimple(QStringLiteral("DROP INDEX vigil_cli_apply")).ok());
     }
 
     void badTargetsFailOnStderr_data()
