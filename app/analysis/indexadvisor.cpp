@@ -265,7 +265,9 @@ QString buildModel(pg::Connection& conn, const QString& database, const QList<St
                 ? conn.quoteIdent(t.name)
                 : conn.quoteIdent(t.schema) + QLatin1Char('.') + conn.quoteIdent(t.name);
             // Partitioned tables are left out: HypoPG cannot put an index on the parent.
-            r = conn.exec(QStringLiteral("/* vigil */ SELECT c.oid, n.nspname, c.relname, c.reltuples FROM pg_class c "
+            // A never-analysed table reports reltuples -1; an empty one is still empty (0 rows).
+            r = conn.exec(QStringLiteral("/* vigil */ SELECT c.oid, n.nspname, c.relname, CASE WHEN c.reltuples < 0 "
+                                         "AND pg_relation_size(c.oid) = 0 THEN 0 ELSE c.reltuples END FROM pg_class c "
                                          "JOIN pg_namespace n ON n.oid = c.relnamespace "
                                          "WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'm')"),
                           {regclass});

@@ -4,6 +4,7 @@
 //  - bytes fetched by a steady-state poll against a naive SELECT * FROM pg_stat_statements
 //    (target < 25 %).
 // Results are printed as "BENCH name value unit" lines for the README.
+#include "analysis/indexadvisor.h"
 #include "models/querypatternmodel.h"
 #include "models/querypatternproxy.h"
 #include "monitor/clustermonitor.h"
@@ -127,6 +128,24 @@ private Q_SLOTS:
         qInfo("BENCH steady_merge_worst %.2f ms", worst);
         QVERIFY(model.rowCount() >= kPatterns);
         QVERIFY(worst < 15.0);
+    }
+
+    void adviseOverFiveThousandStatements()
+    {
+        pg::Connection c;
+        QVERIFY(c.open(opts(QStringLiteral("vigil"))));
+        StatementsTask task;
+        auto s = std::static_pointer_cast<StatementsSnapshot>(task.run(c));
+        QVERIFY(s->ok);
+        QElapsedTimer t;
+        t.start();
+        const analysis::AdvisorResult r = analysis::adviseIndexes(c, s->entries);
+        const qint64 ms = t.elapsed();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        qInfo("BENCH advise_5000_statements %lld ms (%d statements planned, %d hypothetical indexes, %lld "
+              "recommendations)",
+              ms, r.statementsAnalyzed, r.candidatesTried, qint64(r.recommendations.size()));
+        QVERIFY(ms < 10000);
     }
 
     void stallOver60sOfOneSecondPolling()
