@@ -41,9 +41,6 @@ struct Sleeper
     }
 };
 
-#define VERIFY_CONTAINS(text, words)                                                                                   \
-    QVERIFY2(QString(text).contains(words, Qt::CaseInsensitive),                                                       \
-             qPrintable(QStringLiteral("\"%1\" lacks \"%2\"").arg(text, words)))
 } // namespace
 
 class TestBackendControl : public QObject
@@ -132,18 +129,9 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_pool.setMaxThreadCount(8);
         m_profile = test::sandboxProfile();
-        // pg1 is the primary unless a drill moved it; ask rather than assume.
-        for (const PgNode& n : std::as_const(m_profile.pgNodes)) {
-            pg::Connection c;
-            if (!c.open({n.conninfo}))
-                continue;
-            const pg::Result r = c.exec(QStringLiteral("SELECT pg_is_in_recovery()"));
-            if (r.ok() && !r.toBool(0, 0)) {
-                m_node = n.name;
-                m_primary = n.conninfo;
-                break;
-            }
-        }
+        const PgNode primary = test::primaryNode();
+        m_node = primary.name;
+        m_primary = primary.conninfo;
         QVERIFY2(!m_primary.isEmpty(), "no primary found in the sandbox");
         QVERIFY2(m_admin.open({m_primary}), qPrintable(m_admin.lastError()));
         m_store = std::make_unique<store::LocalStore>(m_dir.filePath(QStringLiteral("vigil.sqlite")));

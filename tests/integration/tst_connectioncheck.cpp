@@ -41,9 +41,6 @@ const CheckResult* find(const QList<CheckResult>& results, const QString& node)
     return nullptr;
 }
 
-#define VERIFY_CONTAINS(text, words)                                                                                   \
-    QVERIFY2(QString(text).contains(words, Qt::CaseInsensitive),                                                       \
-             qPrintable(QStringLiteral("\"%1\" lacks \"%2\"").arg(text, words)))
 } // namespace
 
 class TestConnectionCheck : public QObject
@@ -86,15 +83,7 @@ private slots:
     {
         m_profile = test::sandboxProfile();
         QVERIFY(m_profile.validate().isEmpty());
-        // The sandbox's roles can move after a drill: find the primary by asking.
-        for (const PgNode& n : m_profile.pgNodes) {
-            pg::Connection c;
-            QVERIFY2(c.open({n.conninfo}), qPrintable(c.lastError()));
-            const pg::Result r = c.exec("/* vigil */ SELECT pg_is_in_recovery()");
-            QVERIFY(r.ok());
-            if (!r.toBool(0, 0))
-                m_primary = n.conninfo;
-        }
+        m_primary = test::primaryNode().conninfo;
         QVERIFY(!m_primary.isEmpty());
         QVERIFY(!m_profile.redisNodes.isEmpty());
         // Redis master: the one whose ROLE says master.

@@ -56,18 +56,10 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_profile = test::sandboxProfile();
         // Roles move with drills: ask each node rather than trust the order.
-        for (const PgNode& n : std::as_const(m_profile.pgNodes)) {
-            pg::Connection c;
-            if (!c.open({n.conninfo}))
-                continue;
-            const pg::Result r = c.exec(QStringLiteral("SELECT pg_is_in_recovery()"));
-            if (r.ok() && !r.toBool(0, 0) && m_primary.isEmpty()) {
-                m_node = n.name;
-                m_primary = n.conninfo;
-            } else if (r.ok() && r.toBool(0, 0) && m_replica.isEmpty()) {
-                m_replica = n.conninfo;
-            }
-        }
+        const PgNode primary = test::primaryNode();
+        m_node = primary.name;
+        m_primary = primary.conninfo;
+        m_replica = test::replicaNodes().value(0).conninfo;
         QVERIFY2(!m_primary.isEmpty(), "no primary found in the sandbox");
         pg::ConnectOptions admin {m_primary};
         admin.statementTimeoutMs = 60000;

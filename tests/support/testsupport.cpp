@@ -1,5 +1,6 @@
 #include "testsupport.h"
 
+#include "cli/target.h"
 #include "sandbox/sandbox.h"
 
 #include <QDir>
@@ -23,6 +24,30 @@ Profile sandboxProfile()
     if (!sandbox::status(sandboxDir(), &topo, &health, &error))
         qFatal("sandbox status failed: %s", qPrintable(error));
     return sandbox::toProfile(topo);
+}
+
+PgNode primaryNode()
+{
+    cli::Target target;
+    target.profile = sandboxProfile();
+    pg::Connection conn;
+    QString node, error;
+    if (!cli::openPrimary(target, &conn, &node, &error))
+        qFatal("no primary in the sandbox: %s", qPrintable(error));
+    for (const PgNode& n : std::as_const(target.profile.pgNodes))
+        if (n.name == node)
+            return n;
+    qFatal("primary %s is not a node of the sandbox profile", qPrintable(node));
+}
+
+QList<PgNode> replicaNodes()
+{
+    const QString primary = primaryNode().name;
+    QList<PgNode> out;
+    for (const PgNode& n : sandboxProfile().pgNodes)
+        if (n.name != primary)
+            out << n;
+    return out;
 }
 
 QString outputDir()

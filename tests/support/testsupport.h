@@ -11,9 +11,19 @@ namespace vigil::test {
 QString sandboxDir();
 // The fixture sandbox as a profile (current topology).
 Profile sandboxProfile();
+// The sandbox's current PostgreSQL primary and the other nodes (roles move with failovers, so
+// each node is asked, through the same cli::openPrimary the subcommands use). Fatal when none.
+PgNode primaryNode();
+QList<PgNode> replicaNodes();
+
 // Where tests write screenshots and other artefacts for people to look at.
 QString outputDir();
 // Path of the built vigil executable.
 QString vigilBinary();
 
 } // namespace vigil::test
+
+// Case-insensitive "message contains these words", printing the message when it does not.
+#define VERIFY_CONTAINS(text, words)                                                                                   \
+    QVERIFY2(QString(text).contains(words, Qt::CaseInsensitive),                                                       \
+             qPrintable(QStringLiteral("\"%1\" lacks \"%2\"").arg(text, words)))
