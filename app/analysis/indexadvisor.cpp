@@ -38,6 +38,7 @@ struct TableUse
     QString sortLead; // first ORDER BY column, when it belongs to this table
     bool sortDesc = false;
     QHash<QString, QStringList> ops; // column -> operators seen, for the reason text
+    QStringList joinKeys; // columns joined to another FROM entry (an index can drive a nested loop)
     bool mentions(const QString& col) const { return eq.contains(col) || range.contains(col) || sortLead == col; }
 };
 
@@ -46,10 +47,12 @@ struct Stmt
     qint64 queryId = 0;
     QString sql;
     qint64 calls = 0;
+    double totalMs = 0; // pg_stat_statements total_exec_time: what ranks candidates before any plan
     SqlShape shape;
     QHash<quint32, TableUse> uses; // table oid -> use
     bool costed = false;
     double baseline = 0;
+    QStringList seqScans; // relation names read by Seq Scan nodes of the baseline plan
 };
 
 struct Cand
@@ -57,6 +60,7 @@ struct Cand
     quint32 oid = 0;
     QStringList cols;
     QList<int> stmts; // indexes into the statement list
+    double servedMs = 0; // total_exec_time of those statements
     bool tried = false;
     qint64 size = 0;
     QHash<int, double> after; // statement -> cost with the hypothetical index, when the plan used it
@@ -86,23 +90,58 @@ void collectIndexNames(const QJsonValue& v, QSet<QString>* out)
     }
 }
 
-Plan planCost(pg::Connection& conn, const QString& sql)
+void collectSeqScans(const QJsonValue& v, QStringList* out)
 {
-    Plan p;
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        if (o.value(QLatin1String("Node Type")).toString() == QLatin1String("Seq Scan")) {
+            const QString rel = o.value(QLatin1String("Relation Name")).toString();
+            if (!rel.isEmpty() && !out->contains(rel))
+                *out << rel;
+        }
+        for (auto it = o.begin(); it != o.end(); ++it)
+            if (it->isObject() || it->isArray())
+                collectSeqScans(*it, out);
+    } else if (v.isArray()) {
+        for (const QJsonValue& x : v.toArray())
+            collectSeqScans(x, out);
+    }
+}
+
+// PREPARE + EXPLAIN EXECUTE with NULL parameters under the session's force_generic_plan.
+pg::Result explainGeneric(pg::Connection& conn, const QString& sql, bool json)
+{
     // The extended protocol (exec) refuses a string with several statements, and the session is
     // read-only: a hostile statement text is prepared and explained, never run.
     pg::Result r = conn.exec(QStringLiteral("/* vigil */ PREPARE %1 AS %2").arg(kStmtName, sql));
-    if (!r.ok()) {
-        p.error = r.errorMessage();
-        return p;
-    }
+    if (!r.ok())
+        return r;
     QStringList nulls;
     for (int i = parameterCount(sql); i > 0; --i)
         nulls << QStringLiteral("NULL");
     const QString args
         = nulls.isEmpty() ? QString() : QLatin1Char('(') + nulls.join(QLatin1Char(',')) + QLatin1Char(')');
-    r = conn.exec(QStringLiteral("/* vigil */ EXPLAIN (FORMAT JSON) EXECUTE %1%2").arg(kStmtName, args));
+    r = conn.exec(QStringLiteral("/* vigil */ EXPLAIN (FORMAT %1) EXECUTE %2%3")
+                      .arg(json ? QStringLiteral("JSON") : QStringLiteral("TEXT"), kStmtName, args));
     conn.execSimple(QStringLiteral("/* vigil */ DEALLOCATE %1").arg(kStmtName));
+    return r;
+}
+
+QString planText(pg::Connection& conn, const QString& sql)
+{
+    const pg::Result r = explainGeneric(conn, sql, false);
+    if (!r.ok())
+        return QStringLiteral("(no plan: %1)").arg(r.errorMessage());
+    QStringList lines;
+    for (int i = 0; i < r.rows(); ++i)
+        lines << r.text(i, 0);
+    return lines.join(QLatin1Char('\n'));
+}
+
+Plan planCost(pg::Connection& conn, const QString& sql)
+{
+    Plan p;
+    const pg::Result r = explainGeneric(conn, sql, true);
     if (!r.ok() || r.rows() < 1) {
         p.error = r.ok() ? QStringLiteral("EXPLAIN returned no plan") : r.errorMessage();
         return p;
@@ -176,12 +215,13 @@ bool isPrefix(const QStringList& prefix, const QStringList& of)
 // created_at", from the operators the served statements use on the index's columns.
 QString describe(const QList<Stmt>& stmts, const QList<int>& used, quint32 oid, const QStringList& cols)
 {
-    QStringList where, order;
+    QStringList where, order, joined;
     for (const QString& col : cols) {
         QStringList ops;
-        bool sorted = false, desc = false;
+        bool sorted = false, desc = false, join = false;
         for (int i : used) {
             const TableUse& u = stmts.at(i).uses.value(oid);
+            join = join || u.joinKeys.contains(col);
             for (const QString& op : u.ops.value(col))
                 if (!ops.contains(op))
                     ops << op;
@@ -205,8 +245,12 @@ QString describe(const QList<Stmt>& stmts, const QList<int>& used, quint32 oid, 
         }
         if (sorted)
             order << col + (desc ? QStringLiteral(" DESC") : QString());
+        if (join)
+            joined << col;
     }
     QStringList parts;
+    if (!joined.isEmpty())
+        parts << QStringLiteral("JOIN ON ") + joined.join(QStringLiteral(", "));
     if (!where.isEmpty())
         parts << QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "));
     if (!order.isEmpty())
@@ -214,12 +258,86 @@ QString describe(const QList<Stmt>& stmts, const QList<int>& used, quint32 oid, 
     return parts.join(QLatin1Char(' '));
 }
 
+// What pg_qualstats sampled for one column: how often a predicate on it was evaluated and how
+// many rows it filtered out.
+struct QualEvidence
+{
+    qint64 executions = 0, filtered = 0;
+};
+
 struct Model
 {
     QList<Stmt> stmts;
     QHash<quint32, Table> tables;
     QList<Cand> cands;
+    QHash<QString, QualEvidence> qual; // candKey(oid, {column}) -> evidence
+    int qualRows = 0;
+    int candidatesFound = 0;
 };
+
+// Adds the predicates pg_qualstats sampled for the analysed statements (matched by queryid) to
+// their table uses, and keeps its counters as evidence. Absent extension or no privilege to read
+// it: nothing added (the parse trees alone still give the candidates).
+void addQualstats(pg::Connection& conn, Model* m, const std::function<bool(quint32)>& tableOk)
+{
+    const pg::Result has
+        = conn.exec(QStringLiteral("/* vigil */ SELECT 1 FROM pg_extension WHERE extname = 'pg_qualstats'"));
+    if (!has.ok() || has.rows() == 0 || m->tables.isEmpty())
+        return;
+    QStringList oids;
+    for (quint32 oid : m->tables.keys())
+        oids << QString::number(oid);
+    // Both sides of a join qual (rrelid, rattnum) name a column an index could serve.
+    const pg::Result r = conn.exec(
+        QStringLiteral(
+            "/* vigil */ WITH q AS (SELECT queryid, lrelid AS relid, lattnum AS attnum, opno, execution_count, "
+            "nbfiltered, rrelid IS NOT NULL AS join_qual FROM pg_qualstats WHERE dbid = (SELECT oid FROM pg_database "
+            "WHERE datname = current_database()) UNION ALL SELECT queryid, rrelid, rattnum, opno, execution_count, "
+            "nbfiltered, true FROM pg_qualstats WHERE rrelid IS NOT NULL AND dbid = (SELECT oid FROM pg_database "
+            "WHERE datname = current_database())) "
+            "SELECT q.queryid, q.relid, a.attname, o.oprname, q.join_qual, sum(q.execution_count)::bigint, "
+            "sum(q.nbfiltered)::bigint FROM q JOIN pg_attribute a ON a.attrelid = q.relid AND a.attnum = q.attnum "
+            "JOIN pg_operator o ON o.oid = q.opno WHERE q.relid = ANY($1::oid[]) AND q.queryid IS NOT NULL "
+            "GROUP BY 1, 2, 3, 4, 5"),
+        {QLatin1Char('{') + oids.join(QLatin1Char(',')) + QLatin1Char('}')});
+    if (!r.ok())
+        return;
+    QHash<qint64, int> byQueryId;
+    for (int i = 0; i < m->stmts.size(); ++i)
+        byQueryId.insert(m->stmts.at(i).queryId, i);
+    for (int row = 0; row < r.rows(); ++row) {
+        const auto it = byQueryId.constFind(r.toInt64(row, 0));
+        const quint32 oid = quint32(r.toInt64(row, 1));
+        if (it == byQueryId.constEnd() || !tableOk(oid))
+            continue;
+        const QString col = r.text(row, 2);
+        const QString op = r.text(row, 3);
+        const bool join = r.toBool(row, 4);
+        const bool eq = op == QLatin1String("=");
+        const bool range = op == QLatin1String("<") || op == QLatin1String("<=") || op == QLatin1String(">")
+            || op == QLatin1String(">=") || op == QLatin1String("~~");
+        if (!eq && !range)
+            continue;
+        ++m->qualRows;
+        QualEvidence& ev = m->qual[candKey(oid, {col})];
+        ev.executions += r.toInt64(row, 5);
+        ev.filtered += r.toInt64(row, 6);
+        TableUse& u = m->stmts[*it].uses[oid];
+        if (join) {
+            if (!u.joinKeys.contains(col))
+                u.joinKeys << col;
+            if (!u.eq.contains(col))
+                u.eq << col;
+            continue;
+        }
+        QStringList& list = eq ? u.eq : u.range;
+        const QString shown = op == QLatin1String("~~") ? QStringLiteral("LIKE") : op;
+        if (!list.contains(col))
+            list << col;
+        if (!u.ops[col].contains(shown))
+            u.ops[col] << shown;
+    }
+}
 
 // The statements, the tables they name and the candidates, from the parse trees and the catalog
 // (reads only). Returns an error message, empty on success.
@@ -238,12 +356,14 @@ QString buildModel(pg::Connection& conn, const QString& database, const QList<St
             continue;
         if (const auto it = byQueryId.constFind(e.key.queryId); it != byQueryId.constEnd()) {
             stmts[*it].calls += e.calls;
+            stmts[*it].totalMs += e.totalMs;
             continue;
         }
         Stmt s;
         s.queryId = e.key.queryId;
         s.sql = *e.text;
         s.calls = e.calls;
+        s.totalMs = e.totalMs;
         s.shape = analyze(s.sql);
         if (!s.shape.ok || s.shape.statementCount != 1 || s.shape.tables.isEmpty())
             continue;
@@ -357,10 +477,25 @@ QString buildModel(pg::Connection& conn, const QString& database, const QList<St
                 u.sortDesc = k.descending;
             }
         }
-        // A column both compared for equality and by range narrows like an equality column.
+        // Join keys: with an index on the inner side's key a nested loop probes instead of scanning.
+        for (const JoinKey& j : s.shape.joins) {
+            for (const ColumnRef& c : {j.left, j.right}) {
+                const quint32 oid = resolve(c);
+                if (oid == 0)
+                    continue;
+                TableUse& u = s.uses[oid];
+                if (!u.joinKeys.contains(c.column))
+                    u.joinKeys << c.column;
+                if (!u.eq.contains(c.column))
+                    u.eq << c.column;
+            }
+        }
+    }
+    addQualstats(conn, m, tableOk);
+    // A column both compared for equality and by range narrows like an equality column.
+    for (Stmt& s : stmts)
         for (TableUse& u : s.uses)
             u.range.removeIf([&](const QString& c) { return u.eq.contains(c); });
-    }
 
     // --- Candidates. ---
     QHash<QString, int> candIndex;
@@ -404,10 +539,22 @@ QString buildModel(pg::Connection& conn, const QString& database, const QList<St
     }
     // Each candidate is planned against every statement that filters or sorts on its leading
     // column, so (account_id, created_at) also gets the credit for `WHERE account_id = $1`.
-    for (Cand& c : cands)
+    for (Cand& c : cands) {
         for (int i = 0; i < stmts.size(); ++i)
-            if (stmts.at(i).uses.value(c.oid).mentions(c.cols.first()))
+            if (stmts.at(i).uses.value(c.oid).mentions(c.cols.first())) {
                 c.stmts << i;
+                c.servedMs += stmts.at(i).totalMs;
+            }
+        // Heaviest first, then cut: the statements that carry the time decide.
+        std::stable_sort(c.stmts.begin(), c.stmts.end(),
+                         [&](int a, int b) { return stmts.at(a).totalMs > stmts.at(b).totalMs; });
+        if (c.stmts.size() > kMaxStatementsPerCandidate)
+            c.stmts.resize(kMaxStatementsPerCandidate);
+    }
+    m->candidatesFound = int(cands.size());
+    std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.servedMs > b.servedMs; });
+    if (cands.size() > kMaxCandidates)
+        cands.resize(kMaxCandidates);
 
     return {};
 }
@@ -494,6 +641,8 @@ AdvisorResult adviseIndexes(pg::Connection& conn, const QList<StatementEntry>& w
     QList<Stmt>& stmts = model.stmts;
     QHash<quint32, Table>& tables = model.tables;
     QList<Cand>& cands = model.cands;
+    out.candidatesFound = model.candidatesFound;
+    out.qualstatsPredicates = model.qualRows;
 
     // --- Baseline: the generic plan of every statement, before any hypothetical index. ---
     const int total = int(stmts.size() + cands.size());
@@ -507,6 +656,7 @@ AdvisorResult adviseIndexes(pg::Connection& conn, const QList<StatementEntry>& w
         if (p.ok) {
             s.costed = true;
             s.baseline = p.cost;
+            collectSeqScans(p.root, &s.seqScans);
             ++out.statementsAnalyzed;
         }
         if (progress)
@@ -663,6 +813,15 @@ AdvisorResult adviseIndexes(pg::Connection& conn, const QList<StatementEntry>& w
             : share >= kMediumSharePct        ? QStringLiteral("MEDIUM")
                                               : QStringLiteral("LOW");
         const QLocale en(QLocale::English);
+        QStringList evidence;
+        for (const QString& col : c.cols) {
+            const QualEvidence ev = model.qual.value(candKey(c.oid, {col}));
+            if (ev.executions > 0)
+                evidence << col + QStringLiteral(" predicates evaluated ") + en.toString(ev.executions)
+                        + QStringLiteral(" times, ")
+                        + en.toString(100.0 * double(ev.filtered) / double(ev.executions), 'f', 1)
+                        + QStringLiteral(" % of rows filtered out");
+        }
         // Built by concatenation, not chained arg(): column names could contain "%1".
         rec.reason = describe(stmts, used, c.oid, c.cols)
             + QStringLiteral(" in %1 %2, %3 calls")
@@ -672,8 +831,70 @@ AdvisorResult adviseIndexes(pg::Connection& conn, const QList<StatementEntry>& w
             + QStringLiteral("; cost %1 -> %2 (-%3 %), %4 % of the workload's weighted cost; about %5")
                   .arg(fmtCost(rec.costBefore), fmtCost(rec.costAfter),
                        en.toString(rec.estimatedImprovementPct, 'f', 1), en.toString(share, 'f', 1),
-                       en.formattedDataSize(rec.estimatedSizeBytes, 1, QLocale::DataSizeTraditionalFormat));
+                       en.formattedDataSize(rec.estimatedSizeBytes, 1, QLocale::DataSizeTraditionalFormat))
+            + (evidence.isEmpty() ? QString()
+                                  : QStringLiteral("; pg_qualstats: ") + evidence.join(QStringLiteral("; ")));
+        // The plan operators will want to see: the heaviest served statement, without and with
+        // the hypothetical index (made again on its own, so the plan shows just this one).
+        int sample = used.first();
+        for (int i : used)
+            if (stmts.at(i).baseline * weight(i) > stmts.at(sample).baseline * weight(sample))
+                sample = i;
+        rec.sampleQueryId = stmts.at(sample).queryId;
+        rec.sampleSql = stmts.at(sample).sql;
+        rec.planBefore = planText(conn, rec.sampleSql);
+        QStringList plain;
+        for (const QString& col : c.cols)
+            plain << conn.quoteIdent(col);
+        r = conn.exec(
+            QStringLiteral("/* vigil */ SELECT indexname FROM hypopg_create_index($1)"),
+            {QStringLiteral("CREATE INDEX ON %1.%2 (%3)")
+                 .arg(conn.quoteIdent(tb.schema), conn.quoteIdent(tb.name), plain.join(QStringLiteral(", ")))});
+        rec.planAfter = r.ok() ? planText(conn, rec.sampleSql) : QStringLiteral("(no plan: %1)").arg(r.errorMessage());
+        conn.exec(QStringLiteral("/* vigil */ SELECT hypopg_reset()"));
         recs << qMakePair(gain, rec);
+    }
+
+    // --- Heavy statements no index helps: still a large sequential scan. ---
+    QSet<int> helped;
+    for (int ci : picked)
+        for (int i : served(cands.at(ci)))
+            helped.insert(i);
+    for (int i = 0; i < stmts.size(); ++i) {
+        const Stmt& s = stmts.at(i);
+        if (!s.costed || helped.contains(i) || s.seqScans.isEmpty() || workloadWeighted <= 0)
+            continue;
+        const double share = s.baseline * weight(i) / workloadWeighted * 100.0;
+        if (share < kMinQueryOptSharePct)
+            continue;
+        const Table* large = nullptr;
+        for (const Table& tb : tables)
+            if (s.seqScans.contains(tb.name) && tb.reltuples >= kLargeSeqScanRows
+                && (!large || tb.reltuples > large->reltuples))
+                large = &tb;
+        if (!large)
+            continue;
+        const QLocale en(QLocale::English);
+        IndexRecommendation rec;
+        rec.type = QStringLiteral("QUERY_OPTIMIZATION");
+        rec.priority = share >= kHighSharePct ? QStringLiteral("HIGH")
+            : share >= kMediumSharePct        ? QStringLiteral("MEDIUM")
+                                              : QStringLiteral("LOW");
+        rec.table = large->schema + QLatin1Char('.') + large->name;
+        rec.costBefore = s.baseline;
+        rec.costAfter = s.baseline;
+        rec.affectedQueryIds << s.queryId;
+        rec.sampleQueryId = s.queryId;
+        rec.sampleSql = s.sql;
+        rec.planBefore = planText(conn, s.sql);
+        rec.reason = QStringLiteral("Seq Scan on ") + rec.table + QStringLiteral(" (about ")
+            + en.toString(qRound64(large->reltuples)) + QStringLiteral(" rows) in its best plan; cost ")
+            + fmtCost(s.baseline) + QStringLiteral(" per call, ") + en.toString(s.calls) + QStringLiteral(" calls, ")
+            + en.toString(share, 'f', 1)
+            + QStringLiteral(" % of the workload's weighted cost, and no candidate index helped: look for functions "
+                             "or casts on filtered columns, OR across columns, leading-wildcard LIKE, or read less "
+                             "(aggregate, paginate, precompute)");
+        recs << qMakePair(-share, rec); // after every INDEX recommendation, heaviest first
     }
     std::stable_sort(recs.begin(), recs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (const auto& r : recs)

@@ -24,8 +24,8 @@ const Command kCommands[] = {
      "report)",
      &reportCommand},
     {"advise",
-     "TARGET [--json]: index recommendations checked with HypoPG, unused and duplicate indexes, cache "
-     "candidates",
+     "TARGET [--json] [--sql-file FILE]: index recommendations checked with HypoPG, unused and duplicate "
+     "indexes, statements to rewrite, cache candidates; --sql-file writes every suggested statement",
      &adviseCommand},
     {"apply-index",
      "TARGET --sql \"CREATE INDEX CONCURRENTLY ...\" --yes [--confirm-profile NAME] [--json]: build an "

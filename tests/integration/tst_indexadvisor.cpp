@@ -24,6 +24,12 @@ const QString kByStatus = QStringLiteral("SELECT id, account_id, symbol, quantit
 const QString kByAccountDay = QStringLiteral("SELECT id, symbol, side, quantity, price, status FROM trades "
                                              "WHERE account_id = $1 AND created_at >= $2 AND created_at < $3 "
                                              "ORDER BY created_at");
+// A join whose inner side has no index on its key: one order's trades.
+const QString kJoin
+    = QStringLiteral("SELECT o.id, t.price, t.quantity FROM orders o JOIN trades t ON t.order_id = o.id "
+                     "WHERE o.id = $1");
+// A function over the column: no b-tree index on symbol can serve it, the plan stays a seq scan.
+const QString kSeqScan = QStringLiteral("SELECT count(*) FROM trades WHERE lower(symbol) = $1");
 const QString kRealIndex = QStringLiteral("vigil_test_advisor_trades_symbol");
 
 } // namespace
@@ -90,6 +96,10 @@ private:
     static void checkWellFormed(const AdvisorResult& r)
     {
         for (const IndexRecommendation& rec : r.recommendations) {
+            if (rec.type == QLatin1String("QUERY_OPTIMIZATION")) {
+                QVERIFY(rec.sql.isEmpty() && rec.affectedQueryIds.size() == 1 && rec.costBefore > 0);
+                continue;
+            }
             QCOMPARE(rec.type, QStringLiteral("INDEX"));
             QVERIFY(rec.priority == QLatin1String("HIGH") || rec.priority == QLatin1String("MEDIUM")
                     || rec.priority == QLatin1String("LOW"));
@@ -143,8 +153,10 @@ private Q_SLOTS:
             QVERIFY(
                 app.exec(kByAccountDay, {account, from.toString(Qt::ISODate), from.addDays(1).toString(Qt::ISODate)})
                     .ok());
+            QVERIFY(app.exec(kJoin, {QString::number(1 + i)}).ok());
+            QVERIFY(app.exec(kSeqScan, {symbol.toLower()}).ok());
         }
-        qInfo("workload: 9 statements in %lld ms", t.elapsed());
+        qInfo("workload: 15 statements in %lld ms", t.elapsed());
     }
 
     void cleanupTestCase()
@@ -222,11 +234,33 @@ private Q_SLOTS:
         QVERIFY2(st, "no index leading with status");
         pg::Connection app;
         QVERIFY(app.open(opts(QStringLiteral("advisor-test-app"))));
-        for (const IndexRecommendation* rec : {sym, acct, st}) {
+        // The join key of the inner side, found from JOIN ... ON.
+        const IndexRecommendation* join = leading(r, QStringLiteral("order_id"));
+        QVERIFY2(join, "no index leading with order_id for the join");
+        QVERIFY2(join->reason.contains(QLatin1String("JOIN ON order_id")), qPrintable(join->reason));
+        for (const IndexRecommendation* rec : {sym, acct, st, join}) {
             QVERIFY(rec->estimatedImprovementPct > 50);
+            // The detail pane's plans: the heaviest served statement, before and with the
+            // hypothetical index (HypoPG names it "<oid>btree_...").
+            QVERIFY(!rec->sampleSql.isEmpty() && rec->affectedQueryIds.contains(rec->sampleQueryId));
+            QVERIFY2(!rec->planBefore.contains(QLatin1String("btree_")), qPrintable(rec->planBefore));
+            QVERIFY2(rec->planAfter.contains(QLatin1String("btree_")), qPrintable(rec->planAfter));
+            QVERIFY(rec->planBefore.contains(QLatin1String("cost=")));
             QCOMPARE(rec->sql.count(QLatin1Char('"')), 6 + 2 * int(rec->columns.size()));
             checkSqlRuns(app, *rec);
         }
+
+        // lower(symbol) = $1: no candidate serves it and its plan reads all of trades.
+        const IndexRecommendation* qo = nullptr;
+        for (const IndexRecommendation& rec : r.recommendations)
+            if (rec.type == QLatin1String("QUERY_OPTIMIZATION")
+                && rec.sampleSql.contains(QLatin1String("lower(symbol)")))
+                qo = &rec;
+        QVERIFY2(qo, "no QUERY_OPTIMIZATION for the seq scan over trades");
+        QCOMPARE(qo->table, QStringLiteral("public.trades"));
+        QVERIFY(qo->costBefore > 10000); // measured: a whole-table read of 1,000,000 rows
+        QVERIFY2(qo->reason.contains(QLatin1String("Seq Scan on public.trades")), qPrintable(qo->reason));
+        QVERIFY(qo->planBefore.contains(QLatin1String("Seq Scan on trades")));
 
         // The session is left as it was found: no hypothetical index, not read-only, no statement.
         QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM hypopg_list_indexes")).toInt64(0, 0), 0);
