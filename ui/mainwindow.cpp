@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "cachepage.h"
+#include "indexespage.h"
 #include "models/nodetablemodel.h"
 #include "models/querypatternmodel.h"
 #include "monitor/clustermonitor.h"
@@ -76,6 +77,8 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     m_tabs->addTab(m_slowPage, tr("Slow queries"));
     m_cachePage = new CachePage(m_insight, m_monitor, this);
     m_tabs->addTab(m_cachePage, tr("Cache"));
+    m_indexesPage = new IndexesPage(m_insight, m_audit.get(), this);
+    m_tabs->addTab(m_indexesPage, tr("Indexes"));
     addPlaceholderTabs();
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
@@ -106,9 +109,6 @@ void MainWindow::addPlaceholderTabs()
         const char* title;
         const char* body;
     } tabs[] = {
-        {QT_TR_NOOP("Indexes"),
-         QT_TR_NOOP("index recommendations validated by HypoPG what-if plans, unused and duplicate indexes, and "
-                    "one-click CREATE INDEX CONCURRENTLY with live progress and cleanup.")},
         {QT_TR_NOOP("Pool"),
          QT_TR_NOOP("server connections by state and wait, max_connections utilisation, pgbouncer pools and "
                     "tuning advice.")},

@@ -28,6 +28,7 @@ class SlowHistory;
 namespace vigil::ui {
 
 class CachePage;
+class IndexesPage;
 class OverviewPage;
 class QueryPatternsPage;
 class SlowQueriesPage;
@@ -49,6 +50,7 @@ public:
     QueryPatternsPage* queryPatterns() const { return m_patternsPage; }
     SlowQueriesPage* slowQueries() const { return m_slowPage; }
     CachePage* cache() const { return m_cachePage; }
+    IndexesPage* indexes() const { return m_indexesPage; }
     store::LocalStore* store() const { return m_store.get(); }
     store::AuditLog* auditLog() const { return m_audit.get(); }
     QTabWidget* tabs() const { return m_tabs; }
@@ -85,6 +87,7 @@ private:
     QueryPatternsPage* m_patternsPage;
     SlowQueriesPage* m_slowPage;
     CachePage* m_cachePage;
+    IndexesPage* m_indexesPage;
     QTabWidget* m_tabs;
     OverviewPage* m_overview;
     QComboBox* m_profiles;

@@ -3,6 +3,7 @@
 #include "connect/profile.h"
 #include "pg/pgconnection.h"
 
+#include <QMetaType>
 #include <QString>
 #include <atomic>
 #include <functional>
@@ -90,3 +91,4 @@ private:
 };
 
 } // namespace vigil::actions
+Q_DECLARE_METATYPE(vigil::actions::IndexBuildResult)

@@ -78,8 +78,11 @@ void InsightMonitor::stopWorker()
             t->quit();
     }
     m_worker = nullptr;
-    m_node.clear();
     ++m_generation;
+    if (!m_node.isEmpty()) {
+        m_node.clear();
+        Q_EMIT nodeChanged(m_node);
+    }
 }
 
 void InsightMonitor::shutdown(int waitMs)
