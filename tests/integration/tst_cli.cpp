@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -132,8 +133,15 @@ private Q_SLOTS:
             QVERIFY(c.exec(QStringLiteral("SELECT id FROM trades WHERE symbol = $1 ORDER BY created_at DESC LIMIT 5"),
                            {QStringLiteral("INFY")})
                         .ok());
-        const Run r = vigil({"advise", "--sandbox-dir", test::sandboxDir(), "--json"});
+        QTemporaryDir dir;
+        const QString sqlFile = dir.filePath(QStringLiteral("advice.sql"));
+        const Run r = vigil({"advise", "--sandbox-dir", test::sandboxDir(), "--json", "--sql-file", sqlFile});
         QVERIFY2(r.code == 0, r.err.constData());
+        QFile script(sqlFile);
+        QVERIFY(script.open(QIODevice::ReadOnly));
+        const QString scriptText = QString::fromUtf8(script.readAll());
+        VERIFY_CONTAINS(scriptText, "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"vigil_cli_ix_c\";");
+        VERIFY_CONTAINS(scriptText, "CREATE INDEX CONCURRENTLY IF NOT EXISTS");
         bool duplicate = false, unusedC = false, unusedUnique = false, symbolIndex = false;
         for (const QJsonValue& v : json(r).value("recommendations").toArray()) {
             const QJsonObject rec = v.toObject();
