@@ -33,6 +33,11 @@ namespace {
 
 const QString kAction = QStringLiteral("create-index");
 constexpr int kLockTimeoutMs = 5000;
+// Advice older than this is redone when the tab is shown again.
+constexpr qint64 kStaleMs = 5 * 60 * 1000;
+// With nothing analysed yet (fresh server, statistics just reset), retry on the next statements
+// poll after at least this long.
+constexpr qint64 kEmptyRetryMs = 20 * 1000;
 
 QPlainTextEdit* monoView(QWidget* parent, const QString& placeholder,
                          QPlainTextEdit::LineWrapMode wrap = QPlainTextEdit::NoWrap)
@@ -142,9 +147,9 @@ IndexesPage::IndexesPage(InsightMonitor* insight, store::AuditLog* audit, QWidge
          {RecommendationModel::PriorityColumn, RecommendationModel::ImprovementColumn, RecommendationModel::CostColumn,
           RecommendationModel::SizeColumn, RecommendationModel::StatementsColumn, RecommendationModel::MeasuredColumn})
         header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    header->resizeSection(RecommendationModel::TypeColumn, 150);
-    header->resizeSection(RecommendationModel::TableColumn, 170);
-    header->resizeSection(RecommendationModel::ColumnsColumn, 170);
+    header->resizeSection(RecommendationModel::TypeColumn, 125);
+    header->resizeSection(RecommendationModel::TableColumn, 140);
+    header->resizeSection(RecommendationModel::ColumnsColumn, 160);
     header->setSectionResizeMode(RecommendationModel::ReasonColumn, QHeaderView::Stretch);
 
     auto* plans = new QSplitter(Qt::Horizontal, this);
@@ -221,7 +226,9 @@ IndexesPage::~IndexesPage()
 void IndexesPage::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
-    if (!m_insight->node().isEmpty() && m_analysedNode != m_insight->node())
+    // Also when the shown advice is old: the workload moves on while the tab is hidden.
+    if (!m_insight->node().isEmpty()
+        && (m_analysedNode != m_insight->node() || (m_analysedAt.isValid() && m_analysedAt.hasExpired(kStaleMs))))
         analyze();
 }
 
@@ -322,6 +329,7 @@ void IndexesPage::onAnalysisDone()
         return;
     }
     m_advice = advice;
+    m_analysedAt.start();
     QList<Banner::Item> warnings;
     for (const QString& w : advice.warnings)
         warnings << Banner::Item {w, {}, false};
@@ -339,6 +347,11 @@ void IndexesPage::onAnalysisDone()
             .arg(advice.qualstatsPredicates)
             .arg(loc.toString(advice.elapsedMs)));
     m_status->clear();
+    if (advice.statementsAnalyzed == 0)
+        m_summary->setText(tr("pg_stat_statements has no SELECT, UPDATE or DELETE of database %1 to plan yet (a fresh "
+                              "server, or statistics just reset). The analysis runs again by itself once the "
+                              "application has run; Analyze (F5) runs it now.")
+                               .arg(advice.database));
     if (m_table->selectionModel()->selectedRows().isEmpty() && m_proxy->rowCount() > 0)
         m_table->selectRow(0);
     onStatements();
@@ -533,6 +546,9 @@ void IndexesPage::onApplyDone()
 
 void IndexesPage::onStatements()
 {
+    if (isVisible() && !m_analysis.isRunning() && m_advice.ok && m_advice.statementsAnalyzed == 0
+        && m_analysedAt.isValid() && m_analysedAt.hasExpired(kEmptyRetryMs) && m_analysedNode == m_insight->node())
+        analyze();
     const auto snap = m_insight->statements();
     if (!snap || m_applied.isEmpty())
         return;

@@ -3,6 +3,7 @@
 #include "actions/indexbuild.h"
 #include "analysis/advice.h"
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QHash>
 #include <QWidget>
@@ -125,6 +126,7 @@ private:
     QFutureWatcher<ApplyOutcome> m_applyJob;
     QHash<QString, Applied> m_applied; // recommendation key -> baseline taken after its build
     QString m_analysedNode; // the node the shown advice (or the running analysis) is for
+    QElapsedTimer m_analysedAt; // when the shown advice was computed (invalid: never)
 };
 
 } // namespace vigil::ui
