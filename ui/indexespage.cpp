@@ -34,10 +34,10 @@ namespace {
 const QString kAction = QStringLiteral("create-index");
 constexpr int kLockTimeoutMs = 5000;
 // Advice older than this is redone when the tab is shown again.
-constexpr qint64 kStaleMs = 5 * 60 * 1000;
+constexpr qint64 kStaleMs = 5LL * 60 * 1000;
 // With nothing analysed yet (fresh server, statistics just reset), retry on the next statements
 // poll after at least this long.
-constexpr qint64 kEmptyRetryMs = 20 * 1000;
+constexpr qint64 kEmptyRetryMs = 20LL * 1000;
 
 QPlainTextEdit* monoView(QWidget* parent, const QString& placeholder,
                          QPlainTextEdit::LineWrapMode wrap = QPlainTextEdit::NoWrap)
@@ -287,7 +287,7 @@ void IndexesPage::analyze()
             return out;
         }
         return analysis::advise(conn, snap->entries, cancel.get(), [self](int done, int total) {
-            QMetaObject::invokeMethod(
+            QMetaObject::invokeMethod( // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): Qt owns the functor
                 self,
                 [self, done, total] {
                     if (!self)
@@ -458,7 +458,7 @@ void IndexesPage::applyRecommendation(const analysis::IndexRecommendation& rec, 
         ApplyOutcome out;
         out.key = key;
         out.build = build->run([self](const actions::IndexBuildProgress& p) {
-            QMetaObject::invokeMethod(
+            QMetaObject::invokeMethod( // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): Qt owns the functor
                 self,
                 [self, p] {
                     if (!self)
