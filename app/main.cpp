@@ -16,5 +16,8 @@ int main(int argc, char** argv)
         return vigil::cli::run(QCoreApplication::arguments().mid(1));
     }
     QApplication app(argc, argv);
+    // Matches packaging/io.github.vigil_console.Vigil.desktop: Wayland compositors find the icon
+    // and name of the running window through it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.vigil_console.Vigil"));
     return vigil::ui::runConsole(QCoreApplication::arguments().mid(1));
 }
