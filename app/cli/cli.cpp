@@ -31,6 +31,10 @@ const Command kCommands[] = {
      "TARGET --sql \"CREATE INDEX CONCURRENTLY ...\" --yes [--confirm-profile NAME] [--json]: build an "
      "index on the primary with progress, cancel (Ctrl+C) and cleanup",
      &applyIndexCommand},
+    {"drill",
+     "pg --sandbox-dir D [--json]: failover drill with measured RTO and RPO (unplanned: sandbox only), "
+     "repaired afterwards",
+     &drillCommand},
 };
 
 int usage(QTextStream& out)

@@ -90,7 +90,7 @@ ignore_startup_parameters = extra_float_digits,options
 logfile = %5
 pidfile = %4/pgbouncer.pid
 )")
-        .arg(state.pg1Port)
+        .arg(state.pgbouncerBackend == QLatin1String("pg2") ? state.pg2Port : state.pg1Port)
         .arg(state.pgbouncerPort)
         .arg(state.socketDir(), pb, state.logFile(QStringLiteral("pgbouncer")));
 }

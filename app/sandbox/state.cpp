@@ -53,6 +53,7 @@ bool State::load(const QString& dir, State* state, QString* error)
         s.sentinelPorts << v.toInt();
     s.trades = o.value(QStringLiteral("trades")).toInteger();
     s.phase = o.value(QStringLiteral("phase")).toString();
+    s.pgbouncerBackend = o.value(QStringLiteral("pgbouncer_backend")).toString();
     const QJsonObject pids = o.value(QStringLiteral("pids")).toObject();
     for (auto it = pids.begin(); it != pids.end(); ++it)
         s.pids.insert(it.key(), it.value().toInteger());
@@ -81,6 +82,7 @@ bool State::save(QString* error) const
                       {QStringLiteral("redis2"), redis2Port},
                       {QStringLiteral("sentinels"), sentinels}}},
         {QStringLiteral("pids"), pidObj},
+        {QStringLiteral("pgbouncer_backend"), pgbouncerBackend},
     };
     QSaveFile f(fileName(dir));
     if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit()) {

@@ -17,6 +17,8 @@ struct State
     int redis1Port = 0;
     int redis2Port = 0;
     QList<int> sentinelPorts;
+    // The PostgreSQL node pgbouncer sends its clients to; moves with failover drills (empty: pg1).
+    QString pgbouncerBackend;
     qint64 trades = 0;
     QString phase; // "starting" while up runs, "up" once healthy
     QHash<QString, qint64> pids; // component name -> PID as of the end of `up`

@@ -1,0 +1,35 @@
+#include "drillresult.h"
+
+#include <QJsonArray>
+
+namespace vigil::drills {
+
+QJsonObject DrillResult::toJson() const
+{
+    QJsonArray stepArray;
+    for (const DrillStep& s : steps)
+        stepArray.append(QJsonObject {{"name", s.name}, {"ok", s.ok()}, {"ms", s.ms}, {"detail", s.detail}});
+    QJsonArray buckets;
+    for (const ProbeBucket& b : probe)
+        buckets.append(QJsonArray {b.atMs, b.acknowledged, b.failed});
+    const auto num = [](qint64 v) { return v < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(v); };
+    return QJsonObject {
+        {"kind", kind},
+        {"ok", ok},
+        {"aborted", aborted},
+        {"abort_reason", abortReason.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(abortReason)},
+        {"next_action", nextAction.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(nextAction)},
+        {"old_primary", oldPrimary},
+        {"new_primary", newPrimary},
+        {"rto_ms", num(rtoMs)},
+        {"rpo_lost_writes", num(rpoLostWrites)},
+        {"rpo_lost_bytes", num(rpoLostBytes)},
+        {"probe_acknowledged", probeAcknowledged},
+        {"probe_failed", probeFailed},
+        {"steps", stepArray},
+        {"probe_per_100ms", buckets},
+        {"run_id", runId},
+        {"repaired", repaired}};
+}
+
+} // namespace vigil::drills

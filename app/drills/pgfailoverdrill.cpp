@@ -1,0 +1,356 @@
+#include "pgfailoverdrill.h"
+
+#include "pg/pgconnection.h"
+#include "pgwriteprobe.h"
+#include "sandbox/failover.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/state.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QSet>
+#include <QThread>
+#include <QUuid>
+#include <chrono>
+#include <memory>
+
+namespace vigil::drills {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+QString fmt(qint64 v)
+{
+    return QLocale(QLocale::English).toString(v);
+}
+
+// Runs the steps in order and keeps the timeline; the first failure ends the drill.
+class Timeline
+{
+public:
+    Timeline(DrillResult* result, Clock::time_point origin, const std::function<void(const DrillStep&)>& changed)
+        : m_result(result)
+        , m_origin(origin)
+        , m_changed(changed)
+    {
+    }
+
+    qint64 now() const
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - m_origin).count();
+    }
+
+    // `body` returns false with *detail saying why; on success *detail says what it saw.
+    bool step(const QString& name, const std::function<bool(QString* detail)>& body)
+    {
+        DrillStep s;
+        s.name = name;
+        s.state = DrillStep::State::Running;
+        s.startMs = now();
+        m_result->steps.append(s);
+        notify();
+        QString detail;
+        const bool ok = body(&detail);
+        DrillStep& done = m_result->steps.last();
+        done.ms = now() - done.startMs;
+        done.detail = detail;
+        done.state = ok ? DrillStep::State::Ok : DrillStep::State::Failed;
+        notify();
+        return ok;
+    }
+
+private:
+    void notify()
+    {
+        if (m_changed)
+            m_changed(m_result->steps.last());
+    }
+    DrillResult* m_result;
+    Clock::time_point m_origin;
+    const std::function<void(const DrillStep&)>& m_changed;
+};
+
+bool open(pg::Connection* c, int port, QString* error)
+{
+    pg::ConnectOptions o;
+    o.conninfo = sandbox::State::pgConninfo(port);
+    o.applicationName = QStringLiteral("vigil-drill");
+    o.connectTimeoutSec = 2;
+    o.statementTimeoutMs = 35000;
+    if (c->open(o))
+        return true;
+    *error = c->lastError();
+    return false;
+}
+
+} // namespace
+
+PgFailoverDrill::PgFailoverDrill(Options options)
+    : m_options(std::move(options))
+{
+}
+
+DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& stepChanged)
+{
+    DrillResult res;
+    res.kind = QStringLiteral("pg");
+    const Clock::time_point origin = Clock::now();
+    Timeline t(&res, origin, stepChanged);
+    const QString dir = m_options.sandboxDir;
+    const QString runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    res.runId = runId;
+    std::unique_ptr<PgWriteProbe> probe;
+    QString oldNode, newNode;
+    int oldPort = 0, newPort = 0;
+    qint64 faultMs = -1;
+    QString replayAtPromote;
+    const auto aborted = [&](QString* detail) {
+        if (!m_abort)
+            return false;
+        *detail = QStringLiteral("aborted by the operator");
+        return true;
+    };
+    const auto finish = [&](const QString& next) {
+        if (probe)
+            probe->stop();
+        if (probe) {
+            res.probeAcknowledged = probe->acknowledged();
+            res.probeFailed = probe->failed();
+            QMap<qint64, ProbeBucket> buckets;
+            for (const PgWriteProbe::Write& w : probe->writes()) {
+                if (w.ackMs >= 0)
+                    res.acknowledgedSeqs << w.seq;
+                ProbeBucket& b = buckets[w.sentMs / 100];
+                b.atMs = (w.sentMs / 100) * 100;
+                (w.ackMs >= 0 ? b.acknowledged : b.failed)++;
+            }
+            res.probe = buckets.values();
+        }
+        res.ok = !res.steps.isEmpty()
+            && std::all_of(res.steps.begin(), res.steps.end(), [](const DrillStep& s) { return s.ok(); });
+        if (!res.ok) {
+            res.aborted = true;
+            res.abortReason = res.steps.isEmpty()
+                ? QString()
+                : res.steps.last().name + QStringLiteral(": ") + res.steps.last().detail;
+            res.nextAction = next;
+        }
+        return res;
+    };
+
+    // --- Pre-flight ---
+    pg::Connection primary, replica;
+    if (!t.step(QStringLiteral("Pre-flight"), [&](QString* d) {
+            sandbox::State s;
+            if (!sandbox::State::load(dir, &s, d))
+                return false;
+            // Roles move with drills: ask both nodes.
+            for (const QString& node : {QStringLiteral("pg1"), QStringLiteral("pg2")}) {
+                pg::Connection c;
+                const int port = node == QLatin1String("pg1") ? s.pg1Port : s.pg2Port;
+                if (!open(&c, port, d)) {
+                    *d = QStringLiteral("%1 is not reachable: %2").arg(node, *d);
+                    return false;
+                }
+                const bool standby = c.exec(QStringLiteral("/* vigil */ SELECT pg_is_in_recovery()")).toBool(0, 0);
+                (standby ? newNode : oldNode) = node;
+                (standby ? newPort : oldPort) = port;
+            }
+            if (oldNode.isEmpty() || newNode.isEmpty()) {
+                *d = QStringLiteral("need one primary and one standby; found %1")
+                         .arg(oldNode.isEmpty() ? QStringLiteral("two standbys") : QStringLiteral("two primaries"));
+                return false;
+            }
+            if (!open(&primary, oldPort, d) || !open(&replica, newPort, d))
+                return false;
+            const pg::Result r = primary.exec(
+                QStringLiteral("/* vigil */ SELECT state, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), "
+                               "replay_lsn), 0)::bigint, (SELECT rolsuper FROM pg_roles WHERE rolname = "
+                               "current_user) FROM pg_stat_replication WHERE application_name = $1"),
+                {newNode});
+            if (!r.ok() || r.rows() == 0 || r.text(0, 0) != QLatin1String("streaming")) {
+                *d = QStringLiteral("%1 is not streaming from %2 (%3)")
+                         .arg(newNode, oldNode, r.ok() ? QStringLiteral("no walsender") : r.errorMessage());
+                return false;
+            }
+            if (r.toInt64(0, 1) > m_options.maxLagBytes) {
+                *d = QStringLiteral("%1 replays %2 bytes behind (limit %3)")
+                         .arg(newNode, fmt(r.toInt64(0, 1)), fmt(m_options.maxLagBytes));
+                return false;
+            }
+            if (!r.toBool(0, 2)) {
+                *d = QStringLiteral("the drill needs a superuser (pg_promote, CHECKPOINT, pg_rewind)");
+                return false;
+            }
+            *d = QStringLiteral("primary %1, standby %2 streaming, %3 bytes behind")
+                     .arg(oldNode, newNode, fmt(r.toInt64(0, 1)));
+            res.oldPrimary = oldNode;
+            return !aborted(d);
+        }))
+        return finish(QStringLiteral("Nothing was changed; fix what pre-flight reports and start again."));
+
+    // --- Probe ---
+    if (!t.step(QStringLiteral("Start write probe"), [&](QString* d) {
+            const pg::Result r = primary.exec(PgWriteProbe::tableSql());
+            if (!r.ok()) {
+                *d = r.errorMessage();
+                return false;
+            }
+            const QString conninfo = QStringLiteral("host=127.0.0.1,127.0.0.1 port=%1,%2 dbname=trading user=postgres "
+                                                    "target_session_attrs=read-write")
+                                         .arg(oldPort)
+                                         .arg(newPort);
+            probe = std::make_unique<PgWriteProbe>(conninfo, runId, origin, m_options.probeIntervalMs);
+            probe->start();
+            const qint64 until = t.now() + m_options.warmupMs;
+            while (t.now() < until && !m_abort)
+                QThread::msleep(20);
+            if (probe->acknowledged() == 0) {
+                *d = QStringLiteral("no probe write was acknowledged by %1").arg(oldNode);
+                return false;
+            }
+            *d = QStringLiteral("%1 writes acknowledged by %2 in %3 ms (run %4)")
+                     .arg(probe->acknowledged())
+                     .arg(oldNode)
+                     .arg(m_options.warmupMs)
+                     .arg(runId);
+            return !aborted(d);
+        }))
+        return finish(QStringLiteral("Nothing was changed but the probe table vigil_drill_probe; start again."));
+
+    // --- Fault ---
+    if (!t.step(QStringLiteral("Crash primary"), [&](QString* d) {
+            faultMs = t.now();
+            primary.close();
+            if (!sandbox::crashPostgres(dir, oldNode, d))
+                return false;
+            *d = QStringLiteral("%1 stopped with pg_ctl stop -m immediate").arg(oldNode);
+            return true;
+        }))
+        return finish(QStringLiteral("Check %1 with `vigil sandbox status --dir %2`; start it with `vigil sandbox "
+                                     "down/up` if it is half stopped.")
+                          .arg(oldNode, dir));
+
+    if (!t.step(QStringLiteral("Promote replica"), [&](QString* d) {
+            const pg::Result lsn = replica.exec(QStringLiteral("/* vigil */ SELECT pg_last_wal_replay_lsn()::text"));
+            replayAtPromote = lsn.ok() ? lsn.text(0, 0) : QString();
+            const pg::Result r = replica.exec(QStringLiteral("/* vigil */ SELECT pg_promote(true, 30)"));
+            if (!r.ok() || !r.toBool(0, 0)) {
+                *d = r.ok() ? QStringLiteral("pg_promote returned false (not promoted within 30 s)") : r.errorMessage();
+                return false;
+            }
+            *d = QStringLiteral("%1 promoted at replay position %2").arg(newNode, replayAtPromote);
+            res.newPrimary = newNode;
+            return true;
+        }))
+        return finish(QStringLiteral("The old primary %1 is down and %2 was not promoted: promote it by hand "
+                                     "(SELECT pg_promote()) or restart %1 with `vigil sandbox up --dir %3`.")
+                          .arg(oldNode, newNode, dir));
+
+    if (!t.step(QStringLiteral("Writes resume"), [&](QString* d) {
+            const qint64 until = t.now() + m_options.resumeTimeoutMs;
+            qint64 ack = -1;
+            while ((ack = probe->firstAckAfter(faultMs, newPort)) < 0 && t.now() < until && !m_abort)
+                QThread::msleep(10);
+            if (ack < 0) {
+                *d = m_abort ? QStringLiteral("aborted by the operator")
+                             : QStringLiteral("no write acknowledged by %1 within %2 ms")
+                                   .arg(newNode)
+                                   .arg(m_options.resumeTimeoutMs);
+                return false;
+            }
+            res.rtoMs = ack - faultMs;
+            *d = QStringLiteral("first write acknowledged by %1 %2 ms after the fault").arg(newNode).arg(res.rtoMs);
+            return true;
+        }))
+        return finish(
+            QStringLiteral("%1 is promoted but takes no writes: look at its log in %2/log.").arg(newNode, dir));
+
+    if (!t.step(QStringLiteral("Repoint pgbouncer"), [&](QString* d) {
+            if (!sandbox::repointPgbouncer(dir, newNode, d))
+                return false;
+            sandbox::State s;
+            sandbox::State::load(dir, &s, nullptr);
+            pg::Connection via;
+            pg::ConnectOptions o;
+            o.conninfo = sandbox::State::pgConninfo(s.pgbouncerPort);
+            o.applicationName = QStringLiteral("vigil-drill");
+            if (!via.open(o)) {
+                *d = QStringLiteral("pgbouncer: %1").arg(via.lastError());
+                return false;
+            }
+            const pg::Result r = via.execSimple(QStringLiteral("/* vigil */ SELECT inet_server_port(), "
+                                                               "pg_is_in_recovery()"));
+            if (!r.ok() || r.toInt64(0, 0) != newPort || r.toBool(0, 1)) {
+                *d = r.ok() ? QStringLiteral("pgbouncer still reaches port %1").arg(r.text(0, 0)) : r.errorMessage();
+                return false;
+            }
+            *d = QStringLiteral("pgbouncer now sends clients to %1 (port %2), RELOAD + RECONNECT")
+                     .arg(newNode)
+                     .arg(newPort);
+            return true;
+        }))
+        return finish(QStringLiteral("%1 is the primary; point pgbouncer at port %2 by hand and RELOAD.")
+                          .arg(newNode)
+                          .arg(newPort));
+
+    if (!t.step(QStringLiteral("Measure RPO"), [&](QString* d) {
+            const qint64 until = t.now() + m_options.settleMs;
+            while (t.now() < until)
+                QThread::msleep(20);
+            probe->stop();
+            pg::Connection fresh;
+            if (!open(&fresh, newPort, d))
+                return false;
+            const pg::Result rows = fresh.exec(
+                QStringLiteral("/* vigil */ SELECT seq FROM vigil_drill_probe WHERE run_id = $1"), {runId});
+            if (!rows.ok()) {
+                *d = rows.errorMessage();
+                return false;
+            }
+            QSet<qint64> present;
+            for (int i = 0; i < rows.rows(); ++i)
+                present.insert(rows.toInt64(i, 0));
+            qint64 lost = 0;
+            QString lastOldLsn;
+            for (const PgWriteProbe::Write& w : probe->writes()) {
+                if (w.ackMs < 0)
+                    continue;
+                if (!present.contains(w.seq))
+                    ++lost;
+                if (w.port == oldPort)
+                    lastOldLsn = w.lsn; // writes are sequential: the last one is the highest
+            }
+            res.rpoLostWrites = lost;
+            res.rpoLostBytes = 0;
+            if (!lastOldLsn.isEmpty() && !replayAtPromote.isEmpty()) {
+                const pg::Result diff = fresh.exec(
+                    QStringLiteral("/* vigil */ SELECT greatest(pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn), 0)::bigint"),
+                    {lastOldLsn, replayAtPromote});
+                res.rpoLostBytes = diff.ok() ? diff.toInt64(0, 0) : -1;
+            }
+            *d = QStringLiteral("%1 of %2 acknowledged writes missing on %3; %4 WAL bytes acknowledged on %5 after "
+                                "%3's last replayed position")
+                     .arg(fmt(lost), fmt(probe->acknowledged()), newNode, fmt(res.rpoLostBytes), oldNode);
+            return true;
+        }))
+        return finish(QStringLiteral("%1 is the primary and serves through pgbouncer; %2 is down: rejoin it with "
+                                     "pg_rewind or recreate the sandbox.")
+                          .arg(newNode, oldNode));
+
+    if (!t.step(QStringLiteral("Rejoin old primary"), [&](QString* d) {
+            QStringList said;
+            if (!sandbox::rejoinAsStandby(dir, oldNode, newNode, d, [&](const QString& m) { said << m; }))
+                return false;
+            res.repaired = true;
+            *d = said.join(QStringLiteral("; "));
+            return true;
+        }))
+        return finish(QStringLiteral("%1 is the primary and serves through pgbouncer; %2 could not rejoin: run "
+                                     "`vigil sandbox down` and `up` for a fresh pair.")
+                          .arg(newNode, oldNode));
+    return finish({});
+}
+
+} // namespace vigil::drills

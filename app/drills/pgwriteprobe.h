@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace vigil::drills {
+
+// What a client of the database experiences during a failover: a thread that writes numbered
+// rows (run id, sequence) every `intervalMs` to whichever node accepts writes, through a
+// multi-host conninfo with target_session_attrs=read-write, and records for each write whether
+// and when it was acknowledged, by which server port, and the WAL position after it. A failed
+// write or connect is recorded too and the probe reconnects on the next tick.
+class PgWriteProbe
+{
+public:
+    struct Write
+    {
+        qint64 seq = 0;
+        qint64 sentMs = 0; // since the drill's origin
+        qint64 ackMs = -1; // -1: not acknowledged
+        int port = 0; // server that acknowledged it
+        QString lsn; // pg_current_wal_lsn() right after the insert, on that server
+    };
+
+    // `conninfo` names every candidate node (multi-host); the table must exist (ensureTable).
+    PgWriteProbe(QString conninfo, QString runId, std::chrono::steady_clock::time_point origin, int intervalMs = 50);
+    ~PgWriteProbe();
+    PgWriteProbe(const PgWriteProbe&) = delete;
+    PgWriteProbe& operator=(const PgWriteProbe&) = delete;
+
+    static QString tableSql();
+
+    void start();
+    void stop(); // joins the thread; bounded by the connect and statement timeouts (~1 s)
+
+    QList<Write> writes() const;
+    qint64 acknowledged() const { return m_acked.load(); }
+    qint64 failed() const { return m_failed.load(); }
+    // First acknowledgement at or after `ms` by a server listening on `port` (-1: none yet).
+    qint64 firstAckAfter(qint64 ms, int port) const;
+
+private:
+    void loop();
+    qint64 now() const;
+
+    QString m_conninfo, m_runId;
+    std::chrono::steady_clock::time_point m_origin;
+    int m_intervalMs;
+    std::atomic_bool m_stop {false};
+    std::atomic<qint64> m_acked {0}, m_failed {0};
+    mutable std::mutex m_mutex;
+    QList<Write> m_writes;
+    std::thread m_thread;
+};
+
+} // namespace vigil::drills

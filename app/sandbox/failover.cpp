@@ -1,0 +1,178 @@
+#include "failover.h"
+
+#include "configs.h"
+#include "pg/pgconnection.h"
+#include "processes.h"
+#include "state.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QThread>
+
+namespace vigil::sandbox {
+
+namespace {
+
+const QString kPgBin = QStringLiteral("/usr/lib/postgresql/15/bin/");
+
+int portIn(const State& s, const QString& node)
+{
+    return node == QLatin1String("pg1") ? s.pg1Port : node == QLatin1String("pg2") ? s.pg2Port : 0;
+}
+
+bool pgNode(const QString& node, QString* error)
+{
+    if (node == QLatin1String("pg1") || node == QLatin1String("pg2"))
+        return true;
+    *error = QStringLiteral("%1 is not a PostgreSQL node of the sandbox (pg1 or pg2)").arg(node);
+    return false;
+}
+
+bool openOn(int port, pg::Connection* c, QString* error, const QString& db = QStringLiteral("postgres"))
+{
+    pg::ConnectOptions o;
+    o.conninfo = State::pgConninfo(port, db);
+    o.applicationName = QStringLiteral("vigil-drill");
+    o.connectTimeoutSec = 3;
+    o.statementTimeoutMs = 60000;
+    if (c->open(o))
+        return true;
+    *error = c->lastError();
+    return false;
+}
+
+} // namespace
+
+int nodePort(const QString& dir, const QString& node)
+{
+    State s;
+    return State::load(dir, &s, nullptr) ? portIn(s, node) : 0;
+}
+
+bool crashPostgres(const QString& dir, const QString& node, QString* error)
+{
+    State s;
+    if (!State::load(dir, &s, error) || !pgNode(node, error))
+        return false;
+    return proc::run(kPgBin + QStringLiteral("pg_ctl"),
+                     {QStringLiteral("stop"), QStringLiteral("-D"), s.path(node), QStringLiteral("-m"),
+                      QStringLiteral("immediate"), QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("20"),
+                      QStringLiteral("-s")},
+                     25000, error, nullptr, s.dir);
+}
+
+bool repointPgbouncer(const QString& dir, const QString& node, QString* error)
+{
+    State s;
+    if (!State::load(dir, &s, error) || !pgNode(node, error))
+        return false;
+    s.pgbouncerBackend = node;
+    if (!s.save(error)
+        || !configs::writeFile(s.path(QStringLiteral("pgbouncer")) + QStringLiteral("/pgbouncer.ini"),
+                               configs::pgbouncerIni(s), error))
+        return false;
+    pg::Connection admin;
+    pg::ConnectOptions o;
+    o.conninfo = QStringLiteral("host=127.0.0.1 port=%1 dbname=pgbouncer user=postgres").arg(s.pgbouncerPort);
+    o.pgbouncerAdmin = true;
+    o.connectTimeoutSec = 3;
+    if (!admin.open(o)) {
+        *error = QStringLiteral("pgbouncer admin console: %1").arg(admin.lastError());
+        return false;
+    }
+    // RELOAD re-reads [databases]; RECONNECT closes server connections to the old primary as soon as
+    // they are released, so no client keeps reaching it.
+    for (const char* cmd : {"RELOAD", "RECONNECT"}) {
+        const pg::Result r = admin.execSimple(QLatin1String(cmd));
+        if (!r.ok()) {
+            *error = QStringLiteral("pgbouncer %1: %2").arg(QLatin1String(cmd), r.errorMessage());
+            return false;
+        }
+    }
+    return true;
+}
+
+bool rejoinAsStandby(const QString& dir, const QString& oldPrimary, const QString& newPrimary, QString* error,
+                     const std::function<void(const QString&)>& say)
+{
+    const auto tell = [&](const QString& m) {
+        if (say)
+            say(m);
+    };
+    State s;
+    if (!State::load(dir, &s, error) || !pgNode(oldPrimary, error) || !pgNode(newPrimary, error))
+        return false;
+    const int oldPort = portIn(s, oldPrimary), newPort = portIn(s, newPrimary);
+    pg::Connection primary;
+    if (!openOn(newPort, &primary, error))
+        return false;
+    tell(QStringLiteral("CHECKPOINT on %1").arg(newPrimary));
+    pg::Result r = primary.exec(QStringLiteral("/* vigil */ CHECKPOINT"));
+    if (r.ok())
+        r = primary.exec(QStringLiteral("/* vigil */ SELECT pg_create_physical_replication_slot($1) WHERE NOT EXISTS "
+                                        "(SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)"),
+                         {oldPrimary});
+    if (!r.ok()) {
+        *error = QStringLiteral("%1: %2").arg(newPrimary, r.errorMessage());
+        return false;
+    }
+    // After an immediate stop the target was not shut down cleanly; pg_rewind (PostgreSQL 13+) runs
+    // its crash recovery in single-user mode first by itself.
+    const QString data = s.path(oldPrimary);
+    tell(QStringLiteral("pg_rewind %1 from %2").arg(oldPrimary, newPrimary));
+    QString output;
+    const QString source
+        = QStringLiteral("host=127.0.0.1 port=%1 user=postgres dbname=postgres application_name=vigil-drill")
+              .arg(newPort);
+    if (!proc::run(kPgBin + QStringLiteral("pg_rewind"),
+                   {QStringLiteral("--target-pgdata=") + data, QStringLiteral("--source-server=") + source,
+                    QStringLiteral("--progress")},
+                   300000, error, &output, s.dir)) {
+        *error = QStringLiteral("pg_rewind of %1 failed: %2").arg(oldPrimary, *error);
+        return false;
+    }
+    // pg_rewind copied the new primary's configuration, port and standby settings included.
+    tell(QStringLiteral("configuring %1 as a standby of %2").arg(oldPrimary, newPrimary));
+    const QString conninfo
+        = QStringLiteral("host=127.0.0.1 port=%1 user=postgres application_name=%2").arg(newPort).arg(oldPrimary);
+    if (!configs::writeFile(
+            data + QStringLiteral("/postgresql.auto.conf"),
+            configs::postgresAuto(
+                configs::postgresNode(s, oldPort)
+                + QStringLiteral("primary_conninfo = '%1'\nprimary_slot_name = '%2'\n").arg(conninfo, oldPrimary)),
+            error)
+        || !configs::writeFile(data + QStringLiteral("/standby.signal"), QString(), error)
+        || !proc::handOver(data, error))
+        return false;
+    QFile::remove(data + QStringLiteral("/postmaster.pid")); // left by the immediate stop, if any
+    tell(QStringLiteral("starting %1 as a standby").arg(oldPrimary));
+    if (!proc::run(kPgBin + QStringLiteral("pg_ctl"),
+                   {QStringLiteral("start"), QStringLiteral("-D"), data, QStringLiteral("-l"), s.logFile(oldPrimary),
+                    QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("-s")},
+                   70000, error, nullptr, s.dir)) {
+        *error = QStringLiteral("starting %1 as a standby failed: %2\n%3")
+                     .arg(oldPrimary, *error, proc::tail(s.logFile(oldPrimary)));
+        return false;
+    }
+    // A slot of the old topology (the one the old standby used) would keep WAL on this standby.
+    pg::Connection standby;
+    if (openOn(oldPort, &standby, error))
+        standby.exec(QStringLiteral("/* vigil */ SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                                    "WHERE slot_type = 'physical' AND NOT active"));
+    tell(QStringLiteral("waiting until %1 streams from %2").arg(oldPrimary, newPrimary));
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 30000) {
+        r = primary.exec(
+            QStringLiteral("/* vigil */ SELECT state FROM pg_stat_replication WHERE application_name = $1"),
+            {oldPrimary});
+        if (r.ok() && r.rows() > 0 && r.text(0, 0) == QLatin1String("streaming"))
+            return true;
+        QThread::msleep(100);
+    }
+    *error = QStringLiteral("%1 started as a standby but is not streaming from %2 after 30 s\n%3")
+                 .arg(oldPrimary, newPrimary, proc::tail(s.logFile(oldPrimary)));
+    return false;
+}
+
+} // namespace vigil::sandbox

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QString>
+#include <functional>
+
+namespace vigil::sandbox {
+
+// The sandbox operations a PostgreSQL failover drill needs beyond stopNode/startNode. Blocking;
+// run them off the GUI thread. `node` is "pg1" or "pg2".
+
+// The port a component listens on (0 when unknown).
+int nodePort(const QString& dir, const QString& node);
+
+// An unplanned failure: `pg_ctl stop -m immediate` (no checkpoint, clients cut off at once).
+bool crashPostgres(const QString& dir, const QString& node, QString* error);
+
+// Points pgbouncer's databases at `node`, remembers it in sandbox.json (so a later start of
+// pgbouncer keeps it) and makes the running pgbouncer RELOAD its configuration.
+bool repointPgbouncer(const QString& dir, const QString& node, QString* error);
+
+// Brings a failed-over old primary back as a standby of `newPrimary`: CHECKPOINT on the new
+// primary (pg_rewind reads its timeline from the control file), a physical slot named after the
+// old node, pg_rewind, then the settings pg_rewind copied from the source put right (port,
+// primary_conninfo, slot), standby.signal, start, and wait until it streams. `say` reports steps.
+bool rejoinAsStandby(const QString& dir, const QString& oldPrimary, const QString& newPrimary, QString* error,
+                     const std::function<void(const QString&)>& say = {});
+
+} // namespace vigil::sandbox

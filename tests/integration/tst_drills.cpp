@@ -1,0 +1,98 @@
+// Failover drills on the shared sandbox. The PostgreSQL unplanned drill runs three times in a row
+// (pg1 -> pg2 -> pg1 -> pg2): each must pass, measure an RTO within sane bounds, repair the old
+// primary into a streaming standby, and report an RPO that equals the test's own count of the
+// acknowledged probe rows missing on the new primary; `sandbox status` must follow the moves. A
+// fourth drill puts pg1 back as primary, the layout the later tests were written for.
+#include "drills/pgfailoverdrill.h"
+#include "pg/pgconnection.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/state.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+using namespace vigil;
+
+class TestDrills : public QObject
+{
+    Q_OBJECT
+
+    static int portOf(const QString& node)
+    {
+        sandbox::State s;
+        sandbox::State::load(test::sandboxDir(), &s, nullptr);
+        return node == QLatin1String("pg1") ? s.pg1Port : s.pg2Port;
+    }
+
+    static drills::DrillResult runPgDrill(QStringList* seen = nullptr)
+    {
+        drills::PgFailoverDrill::Options o;
+        o.sandboxDir = test::sandboxDir();
+        drills::PgFailoverDrill drill(o);
+        return drill.run([seen](const drills::DrillStep& s) {
+            if (seen && s.state != drills::DrillStep::State::Running)
+                *seen << s.name;
+        });
+    }
+
+private Q_SLOTS:
+    void pgUnplannedThreeTimes()
+    {
+        for (int round = 1; round <= 3; ++round) {
+            QStringList steps;
+            const drills::DrillResult r = runPgDrill(&steps);
+            for (const drills::DrillStep& s : r.steps)
+                qInfo("round %d: %s %s (%lld ms): %s", round, s.ok() ? "ok" : "FAILED", qPrintable(s.name), s.ms,
+                      qPrintable(s.detail));
+            QVERIFY2(r.ok, qPrintable(r.abortReason));
+            QCOMPARE(steps.size(), 8);
+            QVERIFY(r.oldPrimary != r.newPrimary);
+            // Sane bounds: promotion plus a reconnect; the probe writes every 50 ms.
+            QVERIFY2(r.rtoMs > 0 && r.rtoMs < 10000, qPrintable(QString::number(r.rtoMs)));
+            QVERIFY(r.probeAcknowledged >= 15);
+            QVERIFY(r.repaired);
+
+            // The independent count: acknowledged sequence numbers present on the new primary.
+            pg::Connection c;
+            pg::ConnectOptions o {sandbox::State::pgConninfo(portOf(r.newPrimary))};
+            QVERIFY(c.open(o));
+            QStringList acked;
+            for (qint64 seq : r.acknowledgedSeqs)
+                acked << QString::number(seq);
+            const pg::Result present
+                = c.exec(QStringLiteral("SELECT count(*) FROM vigil_drill_probe WHERE run_id = $1 AND seq = ANY($2)"),
+                         {r.runId, QLatin1Char('{') + acked.join(QLatin1Char(',')) + QLatin1Char('}')});
+            QVERIFY(present.ok());
+            QCOMPARE(qint64(r.acknowledgedSeqs.size()), r.probeAcknowledged);
+            QCOMPARE(r.rpoLostWrites, r.probeAcknowledged - present.toInt64(0, 0));
+            QVERIFY(r.rpoLostBytes >= 0);
+            QCOMPARE(c.exec(QStringLiteral("SELECT pg_is_in_recovery()")).toBool(0, 0), false);
+            qInfo("round %d: %s -> %s, RTO %lld ms, RPO %lld writes / %lld bytes, %lld acknowledged", round,
+                  qPrintable(r.oldPrimary), qPrintable(r.newPrimary), r.rtoMs, r.rpoLostWrites, r.rpoLostBytes,
+                  r.probeAcknowledged);
+
+            // The sandbox's own view follows the move.
+            sandbox::Topology t;
+            QJsonObject health;
+            QString error;
+            QVERIFY2(sandbox::status(test::sandboxDir(), &t, &health, &error), qPrintable(error));
+            QCOMPARE(t.primary, sandbox::State::pgConninfo(portOf(r.newPrimary)));
+            QCOMPARE(t.replicas, QStringList {sandbox::State::pgConninfo(portOf(r.oldPrimary))});
+            QVERIFY2(health.value(r.oldPrimary).toObject().value(QStringLiteral("ok")).toBool(),
+                     qPrintable(health.value(r.oldPrimary).toObject().value(QStringLiteral("detail")).toString()));
+        }
+    }
+
+    void cleanupTestCase()
+    {
+        pg::Connection c;
+        pg::ConnectOptions o {sandbox::State::pgConninfo(portOf(QStringLiteral("pg1")))};
+        if (c.open(o) && c.exec(QStringLiteral("SELECT pg_is_in_recovery()")).toBool(0, 0)) {
+            const drills::DrillResult back = runPgDrill();
+            QVERIFY2(back.ok && back.newPrimary == QLatin1String("pg1"), qPrintable(back.abortReason));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDrills)
+#include "tst_drills.moc"
