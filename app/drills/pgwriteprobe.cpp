@@ -80,7 +80,7 @@ void PgWriteProbe::loop()
                 conn.raw(), [](void*, const char*) {}, nullptr);
         if (conn.isOpen()) {
             const pg::Result r = conn.exec(QStringLiteral("/* vigil */ INSERT INTO vigil_drill_probe (run_id, seq) "
-                                                          "VALUES ($1, $2) RETURNING pg_current_wal_lsn()::text"),
+                                                          "VALUES ($1, $2) RETURNING pg_current_wal_insert_lsn()::text"),
                                            {m_runId, w.seq});
             if (r.ok() && r.rows() == 1) {
                 w.ackMs = now();
