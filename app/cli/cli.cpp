@@ -32,8 +32,8 @@ const Command kCommands[] = {
      "index on the primary with progress, cancel (Ctrl+C) and cleanup",
      &applyIndexCommand},
     {"drill",
-     "pg --sandbox-dir D [--json]: failover drill with measured RTO and RPO (unplanned: sandbox only), "
-     "repaired afterwards",
+     "pg|redis|redis-manual --sandbox-dir D [--json]: failover drill with measured RTO and RPO "
+     "(unplanned: sandbox only), repaired afterwards",
      &drillCommand},
 };
 

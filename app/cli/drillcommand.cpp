@@ -6,6 +6,7 @@
 
 #include "actions/actiongate.h"
 #include "drills/pgfailoverdrill.h"
+#include "drills/redisfailoverdrill.h"
 #include "store/auditlog.h"
 #include "store/localstore.h"
 
@@ -18,10 +19,14 @@ int drillCommand(const QStringList& argsIn)
 {
     QStringList args = argsIn;
     QTextStream err(stderr);
-    if (args.isEmpty() || args.first() != QLatin1String("pg")) {
-        err << "usage: vigil drill pg --sandbox-dir D [--json]\n"
-               "  pg   unplanned PostgreSQL failover: crash the primary, promote the replica, measure RTO and "
-               "RPO, rejoin the old primary with pg_rewind\n";
+    const QStringList kinds {QStringLiteral("pg"), QStringLiteral("redis"), QStringLiteral("redis-manual")};
+    if (args.isEmpty() || !kinds.contains(args.first())) {
+        err << "usage: vigil drill pg|redis|redis-manual --sandbox-dir D [--json]\n"
+               "  pg            unplanned PostgreSQL failover: crash the primary, promote the replica, measure RTO "
+               "and RPO, rejoin the old primary with pg_rewind\n"
+               "  redis         unplanned Redis failover: pause the master (SIGSTOP) until Sentinel fails over, "
+               "measure RTO, RPO and the writes a demoted master accepts, wait until it rejoins\n"
+               "  redis-manual  SENTINEL FAILOVER with the same measurements\n";
         return 2;
     }
     const QString kind = args.takeFirst();
@@ -37,16 +42,17 @@ int drillCommand(const QStringList& argsIn)
         return 2;
     }
     if (target.profile.sandboxDir.isEmpty()) {
-        err << "vigil drill: the unplanned " << kind
-            << " drill crashes a server on purpose and runs only on a sandbox (--sandbox-dir D); against a real "
-               "cluster only a planned switchover is offered\n";
+        err << "vigil drill: the " << kind
+            << " drill breaks and repairs servers through the sandbox's own control (pg_ctl, pid files, "
+               "pgbouncer.ini) and runs only on a sandbox (--sandbox-dir D); planned switchovers for real clusters "
+               "are not built yet\n";
         return 2;
     }
     store::LocalStore local;
     store::AuditLog audit(&local);
     store::AuditEntry entry;
     entry.profile = target.profile.name;
-    entry.node = QStringLiteral("pg1,pg2");
+    entry.node = kind == QLatin1String("pg") ? QStringLiteral("pg1,pg2") : QStringLiteral("redis1,redis2");
     entry.action = QStringLiteral("drill");
     entry.command = QStringLiteral("vigil drill %1 --sandbox-dir %2").arg(kind, target.profile.sandboxDir);
     const actions::GateDecision gate = actions::gate(target.profile, entry.action);
@@ -56,30 +62,40 @@ int drillCommand(const QStringList& argsIn)
         return 1;
     }
     const qint64 auditId = audit.begin(entry);
-    drills::PgFailoverDrill::Options o;
-    o.sandboxDir = target.profile.sandboxDir;
-    drills::PgFailoverDrill drill(o);
-    const drills::DrillResult r = drill.run([&err](const drills::DrillStep& s) {
+    const auto show = [&err](const drills::DrillStep& s) {
         if (s.state == drills::DrillStep::State::Running)
             err << "… " << s.name << "\n";
         else
             err << (s.ok() ? "✔ " : "✘ ") << s.name << " (" << s.ms << " ms): " << s.detail << "\n";
         err.flush();
-    });
+    };
+    drills::DrillResult r;
+    if (kind == QLatin1String("pg")) {
+        drills::PgFailoverDrill::Options o;
+        o.sandboxDir = target.profile.sandboxDir;
+        r = drills::PgFailoverDrill(o).run(show);
+    } else {
+        drills::RedisFailoverDrill::Options o;
+        o.sandboxDir = target.profile.sandboxDir;
+        o.mode = kind == QLatin1String("redis") ? drills::RedisFailoverDrill::Mode::Unplanned
+                                                : drills::RedisFailoverDrill::Mode::Manual;
+        r = drills::RedisFailoverDrill(o).run(show);
+    }
     audit.finish(auditId, r.ok,
-                 r.ok ? QStringLiteral("RTO %1 ms, %2 acknowledged writes lost, %3 WAL bytes lost")
-                            .arg(r.rtoMs)
-                            .arg(r.rpoLostWrites)
-                            .arg(r.rpoLostBytes)
+                 r.ok ? QStringLiteral("RTO %1 ms, %2 acknowledged writes lost").arg(r.rtoMs).arg(r.rpoLostWrites)
                       : r.abortReason);
     QTextStream out(stdout);
     if (json) {
         out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
     } else {
+        if (r.demotedWritesAccepted >= 0)
+            out << "The demoted master acknowledged " << r.demotedWritesAccepted << " writes over " << r.demotedWindowMs
+                << " ms after it woke up; " << r.demotedWritesLost << " of them are lost.\n";
         out << (r.ok ? "Drill passed" : "Drill aborted") << ": " << r.oldPrimary << " -> " << r.newPrimary << ", RTO "
-            << r.rtoMs << " ms, RPO " << r.rpoLostWrites << " acknowledged writes and " << r.rpoLostBytes
-            << " WAL bytes lost, " << r.probeAcknowledged << " probe writes acknowledged, "
-            << (r.repaired ? "old primary rejoined as a standby" : "old primary NOT rejoined") << "\n";
+            << r.rtoMs << " ms, RPO " << r.rpoLostWrites << " acknowledged writes"
+            << (r.rpoLostBytes >= 0 ? QStringLiteral(" and %1 WAL bytes").arg(r.rpoLostBytes) : QString()) << " lost, "
+            << r.probeAcknowledged << " probe writes acknowledged, "
+            << (r.repaired ? "the old primary rejoined as a replica" : "the old primary did NOT rejoin") << "\n";
         if (!r.ok)
             out << "Next: " << r.nextAction << "\n";
     }

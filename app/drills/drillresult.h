@@ -41,6 +41,10 @@ struct DrillResult
     qint64 probeAcknowledged = 0;
     qint64 probeFailed = 0;
     bool repaired = false; // the old primary serves again as a replica
+    // Redis: writes a client still connected to the demoted master got acknowledged after it woke
+    // up and before Sentinel turned it into a replica, and how many of them are gone afterwards.
+    qint64 demotedWritesAccepted = -1, demotedWritesLost = -1;
+    qint64 demotedWindowMs = -1;
     QList<DrillStep> steps;
     QList<ProbeBucket> probe;
     QString runId; // the probe's rows carry it (table vigil_drill_probe, key run_id + seq)

@@ -5,6 +5,7 @@
 #include "sandbox/failover.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
+#include "steptimeline.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -18,58 +19,10 @@ namespace vigil::drills {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 QString fmt(qint64 v)
 {
     return QLocale(QLocale::English).toString(v);
 }
-
-// Runs the steps in order and keeps the timeline; the first failure ends the drill.
-class Timeline
-{
-public:
-    Timeline(DrillResult* result, Clock::time_point origin, const std::function<void(const DrillStep&)>& changed)
-        : m_result(result)
-        , m_origin(origin)
-        , m_changed(changed)
-    {
-    }
-
-    qint64 now() const
-    {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - m_origin).count();
-    }
-
-    // `body` returns false with *detail saying why; on success *detail says what it saw.
-    bool step(const QString& name, const std::function<bool(QString* detail)>& body)
-    {
-        DrillStep s;
-        s.name = name;
-        s.state = DrillStep::State::Running;
-        s.startMs = now();
-        m_result->steps.append(s);
-        notify();
-        QString detail;
-        const bool ok = body(&detail);
-        DrillStep& done = m_result->steps.last();
-        done.ms = now() - done.startMs;
-        done.detail = detail;
-        done.state = ok ? DrillStep::State::Ok : DrillStep::State::Failed;
-        notify();
-        return ok;
-    }
-
-private:
-    void notify()
-    {
-        if (m_changed)
-            m_changed(m_result->steps.last());
-    }
-    DrillResult* m_result;
-    Clock::time_point m_origin;
-    const std::function<void(const DrillStep&)>& m_changed;
-};
 
 bool open(pg::Connection* c, int port, QString* error)
 {
@@ -95,8 +48,8 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
 {
     DrillResult res;
     res.kind = QStringLiteral("pg");
-    const Clock::time_point origin = Clock::now();
-    Timeline t(&res, origin, stepChanged);
+    const auto origin = std::chrono::steady_clock::now();
+    StepTimeline t(&res, origin, stepChanged);
     const QString dir = m_options.sandboxDir;
     const QString runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     res.runId = runId;

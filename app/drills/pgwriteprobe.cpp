@@ -79,9 +79,10 @@ void PgWriteProbe::loop()
             PQsetNoticeProcessor(
                 conn.raw(), [](void*, const char*) {}, nullptr);
         if (conn.isOpen()) {
-            const pg::Result r = conn.exec(QStringLiteral("/* vigil */ INSERT INTO vigil_drill_probe (run_id, seq) "
-                                                          "VALUES ($1, $2) RETURNING pg_current_wal_insert_lsn()::text"),
-                                           {m_runId, w.seq});
+            const pg::Result r
+                = conn.exec(QStringLiteral("/* vigil */ INSERT INTO vigil_drill_probe (run_id, seq) "
+                                           "VALUES ($1, $2) RETURNING pg_current_wal_insert_lsn()::text"),
+                            {m_runId, w.seq});
             if (r.ok() && r.rows() == 1) {
                 w.ackMs = now();
                 w.lsn = r.text(0, 0);

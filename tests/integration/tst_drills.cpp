@@ -2,9 +2,13 @@
 // (pg1 -> pg2 -> pg1 -> pg2): each must pass, measure an RTO within sane bounds, repair the old
 // primary into a streaming standby, and report an RPO that equals the test's own count of the
 // acknowledged probe rows missing on the new primary; `sandbox status` must follow the moves. A
-// fourth drill puts pg1 back as primary, the layout the later tests were written for.
+// fourth drill puts pg1 back as primary, the layout the later tests were written for. The Redis
+// drills (one unplanned, two manual) leave the master wherever they end: Redis tests ask Sentinel.
 #include "drills/pgfailoverdrill.h"
+#include "drills/redisfailoverdrill.h"
+#include "drills/rediswriteprobe.h"
 #include "pg/pgconnection.h"
+#include "redis/redisconnection.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
 #include "testsupport.h"
@@ -81,6 +85,57 @@ private Q_SLOTS:
             QVERIFY2(health.value(r.oldPrimary).toObject().value(QStringLiteral("ok")).toBool(),
                      qPrintable(health.value(r.oldPrimary).toObject().value(QStringLiteral("detail")).toString()));
         }
+    }
+
+    // Unplanned (master paused) once and manual (SENTINEL FAILOVER) twice: the master moves
+    // redis1 -> redis2 -> redis1 -> redis2 and every time the old one must rejoin as a replica.
+    void redisDrills_data()
+    {
+        QTest::addColumn<bool>("unplanned");
+        QTest::newRow("paused master") << true;
+        QTest::newRow("manual 1") << false;
+        QTest::newRow("manual 2") << false;
+    }
+
+    void redisDrills()
+    {
+        QFETCH(bool, unplanned);
+        drills::RedisFailoverDrill::Options o;
+        o.sandboxDir = test::sandboxDir();
+        o.mode = unplanned ? drills::RedisFailoverDrill::Mode::Unplanned : drills::RedisFailoverDrill::Mode::Manual;
+        const drills::DrillResult r = drills::RedisFailoverDrill(o).run();
+        for (const drills::DrillStep& s : r.steps)
+            qInfo("%s %s (%lld ms): %s", s.ok() ? "ok" : "FAILED", qPrintable(s.name), s.ms, qPrintable(s.detail));
+        QVERIFY2(r.ok, qPrintable(r.abortReason));
+        QVERIFY(r.repaired);
+        QVERIFY(r.oldPrimary != r.newPrimary);
+        // Sentinel's down-after-milliseconds is 2000 in the sandbox; a manual failover skips it.
+        QVERIFY2(r.rtoMs > 0 && r.rtoMs < (unplanned ? 15000 : 8000), qPrintable(QString::number(r.rtoMs)));
+        // The test's own count: acknowledged probe keys present on the new master.
+        redis::Endpoint e;
+        QVERIFY(redis::Endpoint::parse(r.newPrimary, &e));
+        redis::Connection c;
+        QVERIFY(c.open(e, 1000));
+        qint64 present = 0;
+        for (qint64 seq : r.acknowledgedSeqs)
+            present += c.command(QByteArrayList {"EXISTS", drills::RedisWriteProbe::key(r.runId, seq)}).integer;
+        QCOMPARE(r.rpoLostWrites, qint64(r.acknowledgedSeqs.size()) - present);
+        if (unplanned) {
+            // The paused master wakes up as a master and takes writes until Sentinel demotes it:
+            // measured, and none of them survive.
+            QVERIFY(r.demotedWritesAccepted >= 0);
+            QCOMPARE(r.demotedWritesLost, r.demotedWritesAccepted);
+        }
+        qInfo("%s: %s -> %s, RTO %lld ms, RPO %lld of %lld acknowledged writes; demoted master took %lld writes "
+              "over %lld ms",
+              qPrintable(r.kind), qPrintable(r.oldPrimary), qPrintable(r.newPrimary), r.rtoMs, r.rpoLostWrites,
+              r.probeAcknowledged, r.demotedWritesAccepted, r.demotedWindowMs);
+        sandbox::Topology t;
+        QJsonObject health;
+        QString error;
+        QVERIFY2(sandbox::status(test::sandboxDir(), &t, &health, &error), qPrintable(error));
+        QCOMPARE(t.redisMaster, r.newPrimary);
+        QCOMPARE(t.redisReplicas, QStringList {r.oldPrimary});
     }
 
     void cleanupTestCase()
