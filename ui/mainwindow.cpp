@@ -100,7 +100,15 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     connect(m_monitor, &ClusterMonitor::snapshotArrived, this, &MainWindow::onSnapshot);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The stores (members) go before the child widgets and monitors (QObject children): nothing
+    // the monitors emit while stopping may reach a page that reads a store.
+    m_insight->disconnect();
+    m_monitor->disconnect();
+    m_insight->shutdown();
+    m_monitor->shutdown();
+}
 
 void MainWindow::addPlaceholderTabs()
 {

@@ -2,6 +2,7 @@
 // banner explains a down node, Ctrl+Tab moves between tabs, and a PNG is saved to look at.
 #include "models/nodetablemodel.h"
 #include "monitor/clustermonitor.h"
+#include "monitor/insightmonitor.h"
 #include "testsupport.h"
 #include "ui/banner.h"
 #include "ui/mainwindow.h"
@@ -13,6 +14,7 @@
 #include <QApplication>
 #include <QChart>
 #include <QLineSeries>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -27,6 +29,20 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true); // the local store goes to the test location
+    }
+
+    // Closing a window that is still connected: the monitors stop while the window's stores and
+    // pages are being destroyed, and nothing they emit may reach a destroyed store.
+    void destroyWhileConnected()
+    {
+        auto* w = new ui::MainWindow;
+        w->show();
+        w->connectTo(test::sandboxProfile(), {}, 500);
+        QTRY_VERIFY_WITH_TIMEOUT(!w->insight()->node().isEmpty(), 10000);
+        QTest::qWait(600); // a few polls delivered
+        QPointer<ui::MainWindow> guard(w);
+        delete w;
+        QVERIFY(guard.isNull());
     }
 
     void overviewShowsLiveSandbox()
