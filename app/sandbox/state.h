@@ -17,6 +17,7 @@ struct State
     int redis1Port = 0;
     int redis2Port = 0;
     QList<int> sentinelPorts;
+    int healthPort = 0; // the stand-in application health server; 0: none
     qint64 trades = 0;
     QString phase; // "starting" while up runs, "up" once healthy
     QHash<QString, qint64> pids; // component name -> PID as of the end of `up`
