@@ -79,7 +79,10 @@ PoolPage::PoolPage(ClusterMonitor* cluster, QWidget* parent)
         auto* view = new QTableView(this);
         setupTable(view, model);
         view->sortByColumn(sortColumn, Qt::DescendingOrder);
-        view->horizontalHeader()->setStretchLastSection(true);
+        // These tables have a few rows: fit every column to its header and figures (the
+        // session tables then give the statement text the room that is left).
+        view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        view->horizontalHeader()->setStretchLastSection(false);
         return view;
     };
     // One view per grouping, over the same keyed model: a fixed filter on the "By" column.
@@ -101,14 +104,20 @@ PoolPage::PoolPage(ClusterMonitor* cluster, QWidget* parent)
         view->setColumnHidden(PoolGroupModel::KindColumn, true);
         m_tables->addTab(view, tr(g.title));
     }
-    m_tables->addTab(makeView(m_idle, PoolSessionModel::InStateColumn), tr("Idle in transaction"));
-    m_tables->addTab(makeView(m_blocked, PoolSessionModel::InStateColumn), tr("Blocked / blocking"));
+    // Session tables end with the statement text, which takes the room that is left.
+    for (PoolSessionModel* m : {m_idle, m_blocked}) {
+        QTableView* view = makeView(m, PoolSessionModel::InStateColumn);
+        view->horizontalHeader()->setSectionResizeMode(PoolSessionModel::QueryColumn, QHeaderView::Stretch);
+        m_tables->addTab(view, m == m_idle ? tr("Idle in transaction") : tr("Blocked / blocking"));
+    }
     m_tables->addTab(makeView(m_bouncerPools, BouncerPoolModel::ClWaitingColumn), tr("pgbouncer pools"));
     auto* healthBox = new QWidget(this);
     auto* healthLayout = new QVBoxLayout(healthBox);
     healthLayout->setContentsMargins(0, 0, 0, 0);
     healthLayout->addWidget(m_healthSummary);
-    healthLayout->addWidget(makeView(m_healthModel, HealthCheckModel::UrlColumn), 1);
+    QTableView* healthView = makeView(m_healthModel, HealthCheckModel::UrlColumn);
+    healthView->horizontalHeader()->setSectionResizeMode(HealthCheckModel::DetailColumn, QHeaderView::Stretch);
+    healthLayout->addWidget(healthView, 1);
     m_tables->addTab(healthBox, tr("Service health"));
 
     auto* summaries = new QHBoxLayout;

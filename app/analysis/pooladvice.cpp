@@ -44,7 +44,7 @@ void adviseBouncer(const BouncerSnapshot& b, const PoolServerSnapshot* server, Q
                      .arg(pool)
                      .arg(p.clWaiting),
                  QStringLiteral("%1 clients wait for a server connection (oldest %2, average wait %3) while all %4 "
-                                "server connections of the pool are active (pool_size %5, %6 clients active). Either "
+                                "server connections of the pool are active (pool_size %5%9, %6 clients active). Either "
                                 "the transactions hold their server connection too long (average transaction %7) or "
                                 "the pool is too small: raise pool_size / default_pool_size for %8 if PostgreSQL has "
                                 "room (max_connections), or shorten the transactions.")
@@ -53,7 +53,10 @@ void adviseBouncer(const BouncerSnapshot& b, const PoolServerSnapshot* server, Q
                      .arg(p.svActive)
                      .arg(size)
                      .arg(p.clActive)
-                     .arg(measured(p.avgXactMs), p.database)});
+                     .arg(measured(p.avgXactMs), p.database,
+                          // Past reserve_pool_timeout pgbouncer adds reserve_pool connections: say so.
+                          p.svActive > size ? QStringLiteral(", %1 more from reserve_pool").arg(p.svActive - size)
+                                            : QString())});
         } else {
             out->append(
                 {PoolAdvice::Kind::ClientsWaitingIdleServers, PoolAdvice::Severity::Warning,
