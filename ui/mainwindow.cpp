@@ -6,8 +6,10 @@
 #include "models/querypatternmodel.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
+#include "monitor/poolmonitor.h"
 #include "overviewpage.h"
 #include "placeholderpage.h"
+#include "poolpage.h"
 #include "querypatternspage.h"
 #include "slowqueriespage.h"
 #include "store/auditlog.h"
@@ -80,6 +82,14 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     m_indexesPage = new IndexesPage(m_insight, m_audit.get(), this);
     m_tabs->addTab(m_indexesPage, tr("Indexes"));
     addPlaceholderTabs();
+    // The Pool page takes its placeholder's place: same index, same title.
+    m_poolPage = new PoolPage(m_monitor, this);
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (m_tabs->tabText(i) == tr("Pool")) {
+            delete m_tabs->widget(i);
+            m_tabs->insertTab(i, m_poolPage, tr("Pool"));
+            break;
+        }
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
 
@@ -148,6 +158,7 @@ void MainWindow::connectTo(const Profile& profile, const QHash<QString, QString>
     m_nodes->clear();
     m_patterns->clear();
     m_insight->setPasswords(passwords);
+    m_poolPage->pool()->setPasswords(passwords);
     m_monitor->start(profile, passwords, periodMs);
     QList<NodeKind> kinds;
     for (const NodeSpec& s : ClusterMonitor::specsFor(profile, {}, periodMs))

@@ -30,6 +30,7 @@ namespace vigil::ui {
 class CachePage;
 class IndexesPage;
 class OverviewPage;
+class PoolPage;
 class QueryPatternsPage;
 class SlowQueriesPage;
 
@@ -51,6 +52,7 @@ public:
     SlowQueriesPage* slowQueries() const { return m_slowPage; }
     CachePage* cache() const { return m_cachePage; }
     IndexesPage* indexes() const { return m_indexesPage; }
+    PoolPage* pool() const { return m_poolPage; }
     store::LocalStore* store() const { return m_store.get(); }
     store::AuditLog* auditLog() const { return m_audit.get(); }
     QTabWidget* tabs() const { return m_tabs; }
@@ -88,6 +90,7 @@ private:
     SlowQueriesPage* m_slowPage;
     CachePage* m_cachePage;
     IndexesPage* m_indexesPage;
+    PoolPage* m_poolPage = nullptr;
     QTabWidget* m_tabs;
     OverviewPage* m_overview;
     QComboBox* m_profiles;

@@ -4,6 +4,7 @@
 #include "monitor/cachestats.h"
 #include "monitor/statements.h"
 #include "pg/pgconnection.h"
+#include "poolreport.h"
 #include "redis/redisconnection.h"
 #include "store/localstore.h"
 #include "store/slowhistory.h"
@@ -147,6 +148,7 @@ bool buildReport(const Target& target, const ReportOptions& options, QJsonObject
         {"patterns", patterns},
         {"slow", slowArray},
         {"cache", QJsonObject {{"pg_hit_pct", num(pgHit)}, {"redis_hit_pct", num(redisHitPct(target))}}},
+        {"pool", poolReport(target, conn)},
     };
     return true;
 }
@@ -202,6 +204,7 @@ QString reportText(const QJsonObject& r)
     };
     out += QStringLiteral("\nCache: PostgreSQL buffer hit %1, Redis keyspace hit %2\n")
                .arg(pct(cache.value("pg_hit_pct")), pct(cache.value("redis_hit_pct")));
+    out += poolReportText(r.value("pool").toObject());
     return out;
 }
 

@@ -251,7 +251,7 @@ QList<StopTarget> strays(const QString& dir)
             continue;
         const QString name = processName(pid);
         if (!name.startsWith(QLatin1String("postgres")) && !name.startsWith(QLatin1String("redis"))
-            && name != QLatin1String("pgbouncer"))
+            && name != QLatin1String("pgbouncer") && !name.startsWith(QLatin1String("python")))
             continue;
         const QString cwd = QFileInfo(QStringLiteral("/proc/%1/cwd").arg(pid)).symLinkTarget();
         if (cwd == prefix || cwd.startsWith(prefix + QLatin1Char('/')))

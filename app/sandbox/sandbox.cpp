@@ -1,6 +1,7 @@
 #include "sandbox.h"
 
 #include "configs.h"
+#include "healthserver.h"
 #include "probes.h"
 #include "processes.h"
 #include "state.h"
@@ -119,6 +120,8 @@ void stopServers(const State& s)
         t.pid = pid;
         if (component == QLatin1String("pgbouncer")) {
             t.expectedName = QStringLiteral("pgbouncer");
+        } else if (component == QLatin1String(healthserver::kComponent)) {
+            t.expectedName = QStringLiteral("python");
         } else if (component.startsWith(QLatin1String("pg"))) {
             t.signal = SIGINT;
             t.expectedName = QStringLiteral("postgres");
@@ -130,6 +133,7 @@ void stopServers(const State& s)
     };
     for (const QString& c : kComponents)
         add(proc::readPidFile(pidFile(s, c)), c);
+    add(proc::readPidFile(healthserver::pidFile(s)), QString::fromLatin1(healthserver::kComponent));
     for (auto it = s.pids.begin(); it != s.pids.end(); ++it)
         add(it.value(), it.key());
     proc::stopAll(targets, 2500);
@@ -150,6 +154,8 @@ Topology topologyFromState(const State& s)
     t.redisReplicas = QStringList {State::hostPort(s.redis2Port)};
     for (int p : s.sentinelPorts)
         t.sentinels << State::hostPort(p);
+    if (s.healthPort > 0)
+        t.healthUrl = healthserver::url(s.healthPort);
     return t;
 }
 
@@ -434,6 +440,7 @@ QJsonObject Topology::toJson() const
                       {QStringLiteral("replicas"), QJsonArray::fromStringList(redisReplicas)},
                       {QStringLiteral("sentinels"), QJsonArray::fromStringList(sentinels)},
                       {QStringLiteral("master_name"), masterName}}},
+        {QStringLiteral("health_url"), healthUrl},
     };
 }
 
@@ -506,15 +513,16 @@ bool up(const UpOptions& options, Topology* topology, QString* error, qint64* el
         *err = QStringLiteral("could not create %1: check that its parent exists and is writable").arg(dir);
         return false;
     }
-    const QList<int> ports = proc::freePorts(8, err);
-    if (ports.size() != 8)
+    const QList<int> ports = proc::freePorts(9, err);
+    if (ports.size() != 9)
         return false;
     s.pg1Port = ports[0];
     s.pg2Port = ports[1];
     s.pgbouncerPort = ports[2];
     s.redis1Port = ports[3];
     s.redis2Port = ports[4];
-    s.sentinelPorts = ports.mid(5);
+    s.sentinelPorts = ports.mid(5, 3);
+    s.healthPort = healthserver::available() ? ports[8] : 0;
     // The state file comes first, so that `down` can clean up whatever a failed `up` started.
     if (!makeDirs(s, err) || !s.save(err))
         return false;
@@ -546,12 +554,21 @@ bool up(const UpOptions& options, Topology* topology, QString* error, qint64* el
     }
     if (!createPrimary(s, options.trades, say, err) || !createReplica(s, say, err) || !startPgbouncer(s, say, err))
         return fail();
+    if (s.healthPort > 0) {
+        say(QStringLiteral("starting the health server on %1").arg(healthserver::url(s.healthPort)));
+        if (!healthserver::start(s, err))
+            return fail();
+    } else {
+        say(QStringLiteral("no /usr/bin/python3: the sandbox has no health URL"));
+    }
     say(QStringLiteral("waiting for replication, pgbouncer and Sentinel quorum"));
     if (!waitHealthy(s, 30000, err))
         return fail();
 
     for (const QString& c : kComponents)
         s.pids.insert(c, proc::readPidFile(pidFile(s, c)));
+    if (s.healthPort > 0)
+        s.pids.insert(QString::fromLatin1(healthserver::kComponent), proc::readPidFile(healthserver::pidFile(s)));
     s.phase = QStringLiteral("up");
     if (!s.save(err))
         return fail();
@@ -701,6 +718,12 @@ bool status(const QString& dirIn, Topology* topology, QJsonObject* health, QStri
         if (n != master)
             t.redisReplicas << n;
 
+    if (s.healthPort > 0) {
+        QString detail;
+        const bool ok = healthserver::probe(s.healthPort, &detail);
+        h.insert(QString::fromLatin1(healthserver::kComponent), healthEntry(ok, detail));
+    }
+
     if (topology)
         *topology = t;
     if (health)
@@ -713,6 +736,12 @@ bool stopNode(const QString& dir, const QString& node, QString* error)
     State s;
     if (!State::load(dir, &s, error))
         return false;
+    if (node == QLatin1String(healthserver::kComponent)) {
+        const qint64 pid = proc::readPidFile(healthserver::pidFile(s));
+        if (pid > 0 && proc::pidAlive(pid))
+            proc::stopAll({proc::StopTarget {pid, SIGTERM, QStringLiteral("python"), false}}, 5000);
+        return true;
+    }
     if (!kComponents.contains(node)) {
         *error = QStringLiteral("no component named %1 (one of %2)").arg(node, kComponents.join(QStringLiteral(", ")));
         return false;
@@ -736,6 +765,8 @@ bool startNode(const QString& dir, const QString& node, QString* error)
         return false;
     if (node == QLatin1String("pg1") || node == QLatin1String("pg2"))
         return startPostgres(s, node, error);
+    if (node == QLatin1String(healthserver::kComponent) && s.healthPort > 0)
+        return healthserver::start(s, error);
     if (node == QLatin1String("pgbouncer"))
         return startPgbouncer(
             s, [](const QString&) {}, error);
@@ -775,6 +806,8 @@ Profile toProfile(const Topology& topology)
     p.sentinels = topology.sentinels;
     p.masterName = topology.masterName;
     p.sandboxDir = topology.dir;
+    if (!topology.healthUrl.isEmpty())
+        p.healthUrls = QStringList {topology.healthUrl};
     return p;
 }
 

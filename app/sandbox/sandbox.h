@@ -22,6 +22,7 @@ struct Topology
     QStringList redisReplicas;
     QStringList sentinels;
     QString masterName = QStringLiteral("trading");
+    QString healthUrl; // the stand-in application server's health URL (empty: none)
 
     // The JSON shape of `vigil sandbox up --json` (see issue 2 section 2).
     QJsonObject toJson() const;
@@ -44,7 +45,7 @@ bool status(const QString& dir, Topology* topology, QJsonObject* health, QString
 bool exists(const QString& dir);
 
 // Stops or starts one server of a running sandbox by component name (pg1, pg2, pgbouncer,
-// redis1, redis2, sentinel1..3), for tests and drills that break and repair the topology.
+// redis1, redis2, sentinel1..3, health), for tests and drills that break and repair the topology.
 // PostgreSQL stops with a fast shutdown and starts with pg_ctl -w (as a standby if it was one).
 bool stopNode(const QString& dir, const QString& node, QString* error);
 bool startNode(const QString& dir, const QString& node, QString* error);

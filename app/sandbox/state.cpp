@@ -51,6 +51,7 @@ bool State::load(const QString& dir, State* state, QString* error)
     s.redis2Port = ports.value(QStringLiteral("redis2")).toInt();
     for (const QJsonValue& v : ports.value(QStringLiteral("sentinels")).toArray())
         s.sentinelPorts << v.toInt();
+    s.healthPort = ports.value(QStringLiteral("health")).toInt();
     s.trades = o.value(QStringLiteral("trades")).toInteger();
     s.phase = o.value(QStringLiteral("phase")).toString();
     s.pgbouncerBackend = o.value(QStringLiteral("pgbouncer_backend")).toString();
@@ -80,7 +81,8 @@ bool State::save(QString* error) const
                       {QStringLiteral("pgbouncer"), pgbouncerPort},
                       {QStringLiteral("redis1"), redis1Port},
                       {QStringLiteral("redis2"), redis2Port},
-                      {QStringLiteral("sentinels"), sentinels}}},
+                      {QStringLiteral("sentinels"), sentinels},
+                      {QStringLiteral("health"), healthPort}}},
         {QStringLiteral("pids"), pidObj},
         {QStringLiteral("pgbouncer_backend"), pgbouncerBackend},
     };

@@ -19,6 +19,7 @@ struct State
     QList<int> sentinelPorts;
     // The PostgreSQL node pgbouncer sends its clients to; moves with failover drills (empty: pg1).
     QString pgbouncerBackend;
+    int healthPort = 0; // the stand-in application health server; 0: none
     qint64 trades = 0;
     QString phase; // "starting" while up runs, "up" once healthy
     QHash<QString, qint64> pids; // component name -> PID as of the end of `up`

@@ -196,6 +196,9 @@ private slots:
         QCOMPARE(p.masterName, QStringLiteral("trading"));
         QCOMPARE(p.sentinels.size(), 3);
         QCOMPARE(p.sandboxDir, m_dir);
+        QCOMPARE(p.healthUrls.size(), 1);
+        QVERIFY2(health.value("health").toObject().value("ok").toBool(),
+                 qPrintable(health.value("health").toObject().value("detail").toString()));
     }
 
     void pgHbaRules()
@@ -233,7 +236,7 @@ private slots:
         const QJsonObject pidObj = state.value("pids").toObject();
         for (auto it = pidObj.begin(); it != pidObj.end(); ++it)
             pids << it.value().toInteger();
-        QCOMPARE(pids.size(), 8);
+        QCOMPARE(pids.size(), 9); // eight servers and the health server
         QList<int> ports;
         const QJsonObject portObj = state.value("ports").toObject();
         for (auto it = portObj.begin(); it != portObj.end(); ++it) {
@@ -243,7 +246,7 @@ private slots:
             else
                 ports << it.value().toInt();
         }
-        QCOMPARE(ports.size(), 8);
+        QCOMPARE(ports.size(), 9);
         for (qint64 pid : pids)
             QVERIFY2(processAlive(pid), qPrintable(QString::number(pid)));
 
