@@ -9,6 +9,7 @@
 #include "overviewpage.h"
 #include "placeholderpage.h"
 #include "querypatternspage.h"
+#include "replicationpage.h"
 #include "slowqueriespage.h"
 #include "store/auditlog.h"
 #include "store/localstore.h"
@@ -80,6 +81,17 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     m_indexesPage = new IndexesPage(m_insight, m_audit.get(), this);
     m_tabs->addTab(m_indexesPage, tr("Indexes"));
     addPlaceholderTabs();
+    // The Replication page takes its placeholder's place, so the tab order stays as it was.
+    m_replicationPage = new ReplicationPage(m_monitor, this);
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->tabText(i) == tr("Replication")) {
+            QWidget* placeholder = m_tabs->widget(i);
+            m_tabs->removeTab(i);
+            delete placeholder;
+            m_tabs->insertTab(i, m_replicationPage, tr("Replication"));
+            break;
+        }
+    }
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
 

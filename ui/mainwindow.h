@@ -31,6 +31,7 @@ class CachePage;
 class IndexesPage;
 class OverviewPage;
 class QueryPatternsPage;
+class ReplicationPage;
 class SlowQueriesPage;
 
 // The shell: profile picker, connect / disconnect, one page per tab, node health in the status
@@ -51,6 +52,7 @@ public:
     SlowQueriesPage* slowQueries() const { return m_slowPage; }
     CachePage* cache() const { return m_cachePage; }
     IndexesPage* indexes() const { return m_indexesPage; }
+    ReplicationPage* replication() const { return m_replicationPage; }
     store::LocalStore* store() const { return m_store.get(); }
     store::AuditLog* auditLog() const { return m_audit.get(); }
     QTabWidget* tabs() const { return m_tabs; }
@@ -88,6 +90,7 @@ private:
     SlowQueriesPage* m_slowPage;
     CachePage* m_cachePage;
     IndexesPage* m_indexesPage;
+    ReplicationPage* m_replicationPage = nullptr;
     QTabWidget* m_tabs;
     OverviewPage* m_overview;
     QComboBox* m_profiles;

@@ -5,6 +5,7 @@
 #include "monitor/statements.h"
 #include "pg/pgconnection.h"
 #include "redis/redisconnection.h"
+#include "replicationreport.h"
 #include "store/localstore.h"
 #include "store/slowhistory.h"
 
@@ -148,6 +149,7 @@ bool buildReport(const Target& target, const ReportOptions& options, QJsonObject
         {"slow", slowArray},
         {"cache", QJsonObject {{"pg_hit_pct", num(pgHit)}, {"redis_hit_pct", num(redisHitPct(target))}}},
     };
+    report->insert("replication", replicationReport(pollOnce(target), target.profile.masterName));
     return true;
 }
 
@@ -202,6 +204,8 @@ QString reportText(const QJsonObject& r)
     };
     out += QStringLiteral("\nCache: PostgreSQL buffer hit %1, Redis keyspace hit %2\n")
                .arg(pct(cache.value("pg_hit_pct")), pct(cache.value("redis_hit_pct")));
+    if (r.contains("replication"))
+        out += replicationText(r.value("replication").toObject());
     return out;
 }
 

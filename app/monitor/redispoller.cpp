@@ -1,5 +1,7 @@
 #include "redispoller.h"
 
+#include "replicationread.h"
+
 #include <QElapsedTimer>
 
 namespace vigil {
@@ -69,6 +71,7 @@ bool RedisPoller::poll(NodeSnapshot* s, QString* error)
         s->masterAddress
             = info.value(QStringLiteral("master_host")) + QLatin1Char(':') + info.value(QStringLiteral("master_port"));
     }
+    readRedisReplication(info, s);
     return true;
 }
 
@@ -97,7 +100,7 @@ bool RedisPoller::pollSentinel(NodeSnapshot* s, QString* error)
     const redis::Reply sentinels = m_conn.command({QByteArray("SENTINEL"), QByteArray("SENTINELS"), master});
     if (sentinels.type == redis::Reply::Type::Array)
         s->sentinelsKnown = int(sentinels.elements.size()) + 1;
-    return true;
+    return readSentinelView(m_conn, m_spec.masterName, s, error);
 }
 
 } // namespace vigil
