@@ -75,6 +75,7 @@ ReplicationPage::ReplicationPage(ClusterMonitor* monitor, QWidget* parent)
     top->addWidget(charts);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 2);
+    top->setSizes({720, 480}); // the picture needs the width; the charts read fine narrower
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
     split->addWidget(m_tables);

@@ -1,5 +1,6 @@
 #include "topologyitems.h"
 
+#include <QApplication>
 #include <QFontMetricsF>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
@@ -57,11 +58,12 @@ void TopologyNodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidg
     f.setBold(true);
     p->setFont(f);
     p->setPen(Qt::black);
-    p->drawText(box.adjusted(6, 4, -6, 0), Qt::AlignHCenter | Qt::AlignTop,
-                QStringLiteral("%1 · %2").arg(m_name, kindName(m_kind)));
+    p->drawText(box.adjusted(6, 4, -6, 0), Qt::AlignHCenter | Qt::AlignTop, m_name);
     f.setBold(false);
     p->setFont(f);
-    p->drawText(box.adjusted(6, 22, -6, 0), Qt::AlignHCenter | Qt::AlignTop, m_role);
+    const QString kind = kindName(m_kind);
+    p->drawText(box.adjusted(6, 22, -6, 0), Qt::AlignHCenter | Qt::AlignTop,
+                m_role.compare(kind, Qt::CaseInsensitive) == 0 ? kind : QStringLiteral("%1 %2").arg(kind, m_role));
     p->setPen(QColor(0x44, 0x44, 0x44));
     const QFontMetricsF fm(f);
     p->drawText(box.adjusted(6, 40, -6, 0), Qt::AlignHCenter | Qt::AlignTop,
@@ -152,13 +154,15 @@ void TopologyArrowItem::adjust()
 
 QRectF TopologyArrowItem::boundingRect() const
 {
-    return QRectF(m_line.p1(), m_line.p2()).normalized().adjusted(-120, -30, 120, 30);
+    return QRectF(m_line.p1(), m_line.p2()).normalized().adjusted(-12, -12, 12, 12)
+        | labelRect().adjusted(-2, -2, 2, 2);
 }
 
 void TopologyArrowItem::setLabel(const QString& label)
 {
     if (label == m_label)
         return;
+    prepareGeometryChange(); // the label is part of the bounding rect
     m_label = label;
     update();
 }
@@ -167,8 +171,19 @@ void TopologyArrowItem::setBroken(bool broken)
 {
     if (broken == m_broken)
         return;
+    prepareGeometryChange();
     m_broken = broken;
     update();
+}
+
+QRectF TopologyArrowItem::labelRect() const
+{
+    if (m_label.isEmpty() || m_line.isNull())
+        return {};
+    const QFontMetricsF fm(QApplication::font());
+    QRectF r = fm.boundingRect(m_label).adjusted(-4, -2, 4, 2);
+    r.moveCenter(m_line.pointAt(0.5) + QPointF(0, m_broken ? 16 : 0));
+    return r;
 }
 
 void TopologyArrowItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*)
@@ -204,9 +219,7 @@ void TopologyArrowItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWid
         p->drawLine(mid + QPointF(-7, 7), mid + QPointF(7, -7));
     }
     if (!m_label.isEmpty()) {
-        const QFontMetricsF fm(p->font());
-        QRectF r = fm.boundingRect(m_label).adjusted(-4, -2, 4, 2);
-        r.moveCenter(mid + QPointF(0, m_broken ? 16 : 0));
+        const QRectF r = labelRect();
         p->setPen(Qt::NoPen);
         p->setBrush(QColor(255, 255, 255, 225));
         p->drawRoundedRect(r, 3, 3);

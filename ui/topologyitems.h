@@ -16,7 +16,7 @@ class TopologyNodeItem : public QGraphicsObject
 {
     Q_OBJECT
 public:
-    static constexpr qreal kWidth = 150;
+    static constexpr qreal kWidth = 172;
     static constexpr qreal kHeight = 62;
 
     TopologyNodeItem(QString name, NodeKind kind);
@@ -57,6 +57,8 @@ public:
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
     void adjust();
+    // Where the label is drawn (scene coordinates; the item sits at the origin).
+    QRectF labelRect() const;
     void setLabel(const QString& label);
     void setBroken(bool broken);
     const QString& label() const { return m_label; }

@@ -14,7 +14,7 @@ namespace vigil::ui {
 namespace {
 constexpr qreal kRowGap = 130;
 constexpr qreal kColGap = 175;
-constexpr qreal kRedisX = 560; // the Redis group's centre, right of the PostgreSQL group
+constexpr qreal kRedisX = 480; // the Redis group's centre, right of the PostgreSQL group
 
 const QColor kUp(0xd9, 0xf2, 0xe0);
 const QColor kDegraded(0xfb, 0xe3, 0xb8);
@@ -35,7 +35,7 @@ TopologyView::TopologyView(QWidget* parent)
     setRenderHint(QPainter::Antialiasing);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setMinimumSize(320, 220);
+    setMinimumSize(420, 260);
     setToolTip(tr("Live topology: colours show health, arrows show replication with its lag; double-click a node "
                   "to select it in the tables"));
 }
@@ -277,10 +277,17 @@ void TopologyView::syncArrows(const QList<ArrowSpec>& specs)
 
 void TopologyView::fit()
 {
-    const QRectF all(-kColGap * 1.5 - TopologyNodeItem::kWidth / 2, -TopologyNodeItem::kHeight,
-                     kRedisX + kColGap * 3 + TopologyNodeItem::kWidth, 2 * kRowGap + 2 * TopologyNodeItem::kHeight);
-    m_scene->setSceneRect(all.united(m_scene->itemsBoundingRect()));
-    fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
+    // Fit what is there (nodes plus arrow labels), with a margin, so the picture fills the view.
+    QRectF all;
+    for (auto* item : std::as_const(m_nodes))
+        all |= item->sceneBoundingRect();
+    for (auto* arrow : std::as_const(m_arrows))
+        all |= arrow->labelRect();
+    if (all.isEmpty())
+        return;
+    all.adjust(-20, -30, 20, 20);
+    m_scene->setSceneRect(all);
+    fitInView(all, Qt::KeepAspectRatio);
 }
 
 void TopologyView::resizeEvent(QResizeEvent* event)

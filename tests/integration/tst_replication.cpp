@@ -71,12 +71,13 @@ private Q_SLOTS:
         open(primaryNode.conninfo, &primary);
         open(replicas.first().conninfo, &replica);
         // Some WAL, so positions and lags are not all at their resting values.
-        QVERIFY(
-            primary
-                .exec(QStringLiteral("CREATE TABLE IF NOT EXISTS vigil_repl_probe (id bigserial PRIMARY KEY, "
-                                     "at timestamptz DEFAULT now()); "
-                                     "INSERT INTO vigil_repl_probe (at) SELECT now() FROM generate_series(1, 5000)"))
-                .ok());
+        for (const QString& sql :
+             {QStringLiteral("CREATE TABLE IF NOT EXISTS vigil_repl_probe (id bigserial PRIMARY KEY, at timestamptz "
+                             "DEFAULT now())"),
+              QStringLiteral("INSERT INTO vigil_repl_probe (at) SELECT now() FROM generate_series(1, 5000)")}) {
+            const pg::Result res = primary.exec(sql);
+            QVERIFY2(res.ok(), qPrintable(res.errorMessage()));
+        }
 
         ClusterMonitor m;
         m.start(profile, {}, kPeriodMs);
@@ -90,8 +91,8 @@ private Q_SLOTS:
             "pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::float8, replay_lag IS NULL, s.slot_name "
             "FROM pg_stat_replication LEFT JOIN pg_replication_slots s ON s.active_pid = pid ORDER BY 1");
         const QString slotSql = QStringLiteral("SELECT slot_name, slot_type, active, restart_lsn::text, "
-                                             "pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8, wal_status "
-                                             "FROM pg_replication_slots ORDER BY 1");
+                                               "pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8, wal_status "
+                                               "FROM pg_replication_slots ORDER BY 1");
         const QString standby
             = QStringLiteral("SELECT pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, "
                              "(SELECT status FROM pg_stat_wal_receiver)");
