@@ -203,6 +203,19 @@ private Q_SLOTS:
         QVERIFY(page->slotModel()->rowOf(primary + QLatin1Char('/') + standby) >= 0);
         QVERIFY(!model->index(model->rowOf(standby), PgReplicaModel::ReplayBytesColumn).data().toString().isEmpty());
 
+        // The drill API: a forced break survives the polls until the drill clears its marks.
+        ui::TopologyView* topo = page->topology();
+        topo->setArrowBroken(primary, standby, true);
+        topo->highlightNode(primary, Qt::red);
+        topo->showTransientLabel(primary, QStringLiteral("drill: stopping"), 200);
+        page->refresh();
+        QVERIFY(topo->isArrowBroken(primary, standby));
+        const int itemsWithCallout = int(topo->scene()->items().size());
+        QTRY_VERIFY_WITH_TIMEOUT(int(topo->scene()->items().size()) == itemsWithCallout - 1, 2000); // faded
+        topo->clearDrillMarks();
+        page->refresh();
+        QVERIFY(!topo->isArrowBroken(primary, standby));
+
         // What one refresh of the tab costs the GUI thread (tables, topology, charts).
         QElapsedTimer refreshTimer;
         qint64 refreshMaxNs = 0;
@@ -365,6 +378,53 @@ private Q_SLOTS:
         w->disconnectFromCluster();
     }
 
+    void eventSubscriptionComesBackAfterASentinelRestart()
+    {
+        auto w = window();
+        ui::ReplicationPage* page = w->replication();
+        const QString sentinel = QStringLiteral("sentinel3");
+        QTRY_VERIFY_WITH_TIMEOUT(page->eventFeed()->subscribed().contains(sentinel), 10000);
+        const QString dir = test::sandboxDir();
+        RestartGuard restart {dir, sentinel};
+        auto stopped = QtConcurrent::run([dir, sentinel] {
+            QString e;
+            return sandbox::stopNode(dir, sentinel, &e) ? QString() : e;
+        });
+        while (!stopped.isFinished())
+            QTest::qWait(5);
+        QVERIFY2(stopped.result().isEmpty(), qPrintable(stopped.result()));
+        // The loss is a state in the banner, not an error box, and the others keep streaming.
+        QTRY_VERIFY_WITH_TIMEOUT(!page->eventFeed()->subscribed().contains(sentinel), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(page->banner()->text().contains(sentinel + QStringLiteral(": no event subscription")),
+                                  qPrintable(page->banner()->text()), 5000);
+        QCOMPARE(int(page->eventFeed()->subscribed().size()), 2);
+
+        auto started = QtConcurrent::run([dir, sentinel] {
+            QString e;
+            return sandbox::startNode(dir, sentinel, &e) ? QString() : e;
+        });
+        while (!started.isFinished())
+            QTest::qWait(5);
+        QVERIFY2(started.result().isEmpty(), qPrintable(started.result()));
+        restart.node.clear();
+        QElapsedTimer sinceStart;
+        sinceStart.start();
+        // Retries back off to at most 5 s between attempts.
+        QTRY_VERIFY_WITH_TIMEOUT(page->eventFeed()->subscribed().contains(sentinel), 8000);
+        qInfo("event subscription to %s back %lld ms after its restart", qPrintable(sentinel), sinceStart.elapsed());
+        QTRY_VERIFY_WITH_TIMEOUT(!page->banner()->text().contains(sentinel), 2000);
+        // Quorum whole again for the tests that follow.
+        const Profile profile = test::sandboxProfile();
+        redis::Endpoint ep;
+        redis::Endpoint::parse(profile.sentinels.first(), &ep);
+        redis::Connection c;
+        QVERIFY(c.open(ep, 2000));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            c.command({QByteArray("SENTINEL"), QByteArray("CKQUORUM"), profile.masterName.toUtf8()}).type
+                == redis::Reply::Type::Status,
+            20000);
+    }
+
     void missingPgMonitorIsShownWithTheFix()
     {
         // A role without pg_monitor sees the standby in pg_stat_replication but not its state or
@@ -385,8 +445,9 @@ private Q_SLOTS:
         ui::ReplicationPage page(&monitor);
         QAbstractItemModelTester tester(page.pgReplicas(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         monitor.start(p, {}, 500);
-        QTRY_VERIFY2_WITH_TIMEOUT(page.banner()->text().contains(QStringLiteral("GRANT pg_monitor TO \"vigil_no_monitor\"")),
-                                  qPrintable(page.banner()->text()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            page.banner()->text().contains(QStringLiteral("GRANT pg_monitor TO \"vigil_no_monitor\"")),
+            qPrintable(page.banner()->text()), 10000);
         VERIFY_CONTAINS(page.banner()->text(), QStringLiteral("hides their state"));
         const auto s = monitor.latest(primary.name);
         QVERIFY(s->replicationDetailsHidden);
