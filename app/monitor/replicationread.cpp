@@ -132,27 +132,16 @@ void readRedisReplication(const QHash<QString, QString>& info, NodeSnapshot* s)
     }
 }
 
-bool readSentinelView(redis::Connection& conn, const QString& masterName, NodeSnapshot* s, QString* error)
+void readSentinelView(const redis::Reply& master, const redis::Reply& replicas, const redis::Reply& sentinels,
+                      const redis::Reply& ckquorum, const QString& masterName, SentinelView* v)
 {
-    const QByteArray name = masterName.toUtf8();
-    const QByteArray sentinel("SENTINEL");
-    const auto replies = conn.pipeline({{sentinel, "MASTER", name},
-                                        {sentinel, "REPLICAS", name},
-                                        {sentinel, "SENTINELS", name},
-                                        {sentinel, "CKQUORUM", name}});
-    if (!conn.isOpen()) {
-        *error = replies.empty() ? conn.lastError() : replies.front().text();
-        return false;
-    }
-    SentinelView& v = s->sentinel;
-    v.masterName = masterName;
-    const auto master = pairs(replies[0]);
-    v.masterFlags = master.value(QStringLiteral("flags"));
-    v.quorum = master.value(QStringLiteral("quorum"), QStringLiteral("-1")).toInt();
-    v.replicas = peers(replies[1]);
-    v.sentinels = peers(replies[2]);
-    v.ckquorum = replies[3].text();
-    return true;
+    v->masterName = masterName;
+    const auto kv = pairs(master);
+    v->masterFlags = kv.value(QStringLiteral("flags"));
+    v->quorum = kv.value(QStringLiteral("quorum"), QStringLiteral("-1")).toInt();
+    v->replicas = peers(replicas);
+    v->sentinels = peers(sentinels);
+    v->ckquorum = ckquorum.text();
 }
 
 } // namespace vigil

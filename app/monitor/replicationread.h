@@ -9,7 +9,7 @@ namespace pg {
 class Result;
 }
 namespace redis {
-class Connection;
+struct Reply;
 }
 
 // Fill NodeSnapshot's replication details from what the pollers already fetched, so each poller
@@ -24,8 +24,9 @@ void readPgReplication(const pg::Result& r, bool canMonitor, NodeSnapshot* s);
 // slave_repl_offset and master_last_io_seconds_ago on a replica.
 void readRedisReplication(const QHash<QString, QString>& info, NodeSnapshot* s);
 
-// SENTINEL MASTER / REPLICAS / SENTINELS / CKQUORUM for `masterName`, sent as one pipeline.
-// Returns false (with error) only when the connection failed.
-bool readSentinelView(redis::Connection& conn, const QString& masterName, NodeSnapshot* s, QString* error);
+// The replies to SENTINEL MASTER / REPLICAS / SENTINELS / CKQUORUM for `masterName` (the
+// Sentinel poller sends them in its one pipelined round trip).
+void readSentinelView(const redis::Reply& master, const redis::Reply& replicas, const redis::Reply& sentinels,
+                      const redis::Reply& ckquorum, const QString& masterName, SentinelView* view);
 
 } // namespace vigil
