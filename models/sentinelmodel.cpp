@@ -10,6 +10,8 @@ const FlatTableModel::ColumnText kColumns[] = {
     {QT_TRANSLATE_NOOP("vigil::SentinelModel", "Sentinel"),
      QT_TRANSLATE_NOOP("vigil::SentinelModel", "Sentinel node of the profile")},
     {QT_TRANSLATE_NOOP("vigil::SentinelModel", "Address"), QT_TRANSLATE_NOOP("vigil::SentinelModel", "HOST:PORT")},
+    {QT_TRANSLATE_NOOP("vigil::SentinelModel", "Known masters"),
+     QT_TRANSLATE_NOOP("vigil::SentinelModel", "SENTINEL MASTERS: every master this Sentinel monitors, name@address")},
     {QT_TRANSLATE_NOOP("vigil::SentinelModel", "Master"),
      QT_TRANSLATE_NOOP("vigil::SentinelModel",
                        "SENTINEL GET-MASTER-ADDR-BY-NAME: the master this Sentinel names now (all should agree)")},
@@ -51,6 +53,8 @@ QVariant SentinelModel::cell(const SentinelRow& r, int column, int role) const
             return r.node;
         case AddressColumn:
             return r.address;
+        case KnownMastersColumn:
+            return r.view.knownMasters.join(QStringLiteral(", "));
         case MasterColumn:
             return r.reachable ? r.master : tr("down");
         case FlagsColumn:

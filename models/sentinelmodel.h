@@ -14,6 +14,7 @@ public:
     enum Column {
         SentinelColumn,
         AddressColumn,
+        KnownMastersColumn,
         MasterColumn,
         FlagsColumn,
         QuorumColumn,

@@ -85,7 +85,8 @@ bool RedisPoller::pollSentinel(NodeSnapshot* s, QString* error)
                                                          {sentinel, "CKQUORUM", master},
                                                          {sentinel, "SENTINELS", master},
                                                          {sentinel, "MASTER", master},
-                                                         {sentinel, "REPLICAS", master}});
+                                                         {sentinel, "REPLICAS", master},
+                                                         {sentinel, "MASTERS"}});
     const redis::Reply& addr = r[0];
     if (addr.isError()) {
         *error = addr.text();
@@ -108,6 +109,7 @@ bool RedisPoller::pollSentinel(NodeSnapshot* s, QString* error)
     if (sentinels.type == redis::Reply::Type::Array)
         s->sentinelsKnown = int(sentinels.elements.size()) + 1;
     readSentinelView(r[3], r[4], sentinels, quorum, m_spec.masterName, &s->sentinel);
+    readSentinelMasters(r[5], &s->sentinel);
     return true;
 }
 

@@ -144,4 +144,18 @@ void readSentinelView(const redis::Reply& master, const redis::Reply& replicas, 
     v->ckquorum = ckquorum.text();
 }
 
+void readSentinelMasters(const redis::Reply& masters, SentinelView* v)
+{
+    v->knownMasters.clear();
+    if (masters.type != redis::Reply::Type::Array)
+        return;
+    for (const redis::Reply& m : masters.elements) {
+        const auto kv = pairs(m);
+        v->knownMasters << QStringLiteral("%1@%2:%3")
+                               .arg(kv.value(QStringLiteral("name")), kv.value(QStringLiteral("ip")),
+                                    kv.value(QStringLiteral("port")));
+    }
+    v->knownMasters.sort();
+}
+
 } // namespace vigil

@@ -28,5 +28,8 @@ void readRedisReplication(const QHash<QString, QString>& info, NodeSnapshot* s);
 // Sentinel poller sends them in its one pipelined round trip).
 void readSentinelView(const redis::Reply& master, const redis::Reply& replicas, const redis::Reply& sentinels,
                       const redis::Reply& ckquorum, const QString& masterName, SentinelView* view);
+// SENTINEL MASTERS: the names of every master the Sentinel monitors (a Sentinel may watch
+// several; the profile names one).
+void readSentinelMasters(const redis::Reply& masters, SentinelView* view);
 
 } // namespace vigil

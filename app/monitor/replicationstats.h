@@ -67,6 +67,7 @@ struct SentinelPeer
 struct SentinelView
 {
     QString masterName;
+    QStringList knownMasters; // SENTINEL MASTERS: every master name this Sentinel monitors, as name@ip:port
     QString masterFlags; // SENTINEL MASTER "flags"
     int quorum = -1; // configured quorum
     QString ckquorum; // CKQUORUM answer: "OK 3 usable Sentinels..." or the error

@@ -265,6 +265,17 @@ private Q_SLOTS:
             QCOMPARE(mine(s.sentinel.replicas), addresses("REPLICAS"));
             QCOMPARE(mine(s.sentinel.sentinels), addresses("SENTINELS"));
             QCOMPARE(s.sentinel.sentinels.size(), profile.sentinels.size() - 1);
+            QStringList masters;
+            for (const redis::Reply& e : c.command({"SENTINEL", "MASTERS"}).elements) {
+                QHash<QString, QString> f;
+                for (size_t k = 0; k + 1 < e.elements.size(); k += 2)
+                    f.insert(e.elements[k].text(), e.elements[k + 1].text());
+                masters << f.value(QStringLiteral("name")) + QLatin1Char('@') + f.value(QStringLiteral("ip"))
+                        + QLatin1Char(':') + f.value(QStringLiteral("port"));
+            }
+            masters.sort();
+            QCOMPARE(s.sentinel.knownMasters, masters);
+            QVERIFY(s.sentinel.knownMasters.contains(profile.masterName + QLatin1Char('@') + s.masterAddress));
         }
         m.shutdown();
     }

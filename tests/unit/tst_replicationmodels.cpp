@@ -203,12 +203,15 @@ private Q_SLOTS:
         s.sentinel.quorum = 2;
         s.sentinel.ckquorum = QStringLiteral("OK 3 usable Sentinels");
         s.sentinel.replicas = {{QStringLiteral("127.0.0.1:7002"), QStringLiteral("slave"), QStringLiteral("ok")}};
+        s.sentinel.knownMasters = {QStringLiteral("orders@127.0.0.1:7101"), QStringLiteral("trading@127.0.0.1:7001")};
         SentinelModel sentinels;
         QAbstractItemModelTester t1(&sentinels, QAbstractItemModelTester::FailureReportingMode::QtTest);
         sentinels.merge(sentinelRows({s}));
         QCOMPARE(sentinels.index(0, SentinelModel::ReplicasColumn).data().toString(),
                  QStringLiteral("127.0.0.1:7002 (slave, link ok)"));
         QVERIFY(sentinels.index(0, SentinelModel::QuorumColumn).data().toString().contains(QStringLiteral("quorum 2")));
+        QCOMPARE(sentinels.index(0, SentinelModel::KnownMastersColumn).data().toString(),
+                 QStringLiteral("orders@127.0.0.1:7101, trading@127.0.0.1:7001"));
 
         SentinelEventModel events;
         QAbstractItemModelTester t2(&events, QAbstractItemModelTester::FailureReportingMode::QtTest);
