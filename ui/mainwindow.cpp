@@ -11,6 +11,7 @@
 #include "placeholderpage.h"
 #include "poolpage.h"
 #include "querypatternspage.h"
+#include "replicationpage.h"
 #include "slowqueriespage.h"
 #include "store/auditlog.h"
 #include "store/localstore.h"
@@ -81,15 +82,11 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     m_tabs->addTab(m_cachePage, tr("Cache"));
     m_indexesPage = new IndexesPage(m_insight, m_audit.get(), this);
     m_tabs->addTab(m_indexesPage, tr("Indexes"));
-    addPlaceholderTabs();
-    // The Pool page takes its placeholder's place: same index, same title.
     m_poolPage = new PoolPage(m_monitor, this);
-    for (int i = 0; i < m_tabs->count(); ++i)
-        if (m_tabs->tabText(i) == tr("Pool")) {
-            delete m_tabs->widget(i);
-            m_tabs->insertTab(i, m_poolPage, tr("Pool"));
-            break;
-        }
+    m_tabs->addTab(m_poolPage, tr("Pool"));
+    m_replicationPage = new ReplicationPage(m_monitor, this);
+    m_tabs->addTab(m_replicationPage, tr("Replication"));
+    addPlaceholderTabs();
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
 
@@ -127,12 +124,6 @@ void MainWindow::addPlaceholderTabs()
         const char* title;
         const char* body;
     } tabs[] = {
-        {QT_TR_NOOP("Pool"),
-         QT_TR_NOOP("server connections by state and wait, max_connections utilisation, pgbouncer pools and "
-                    "tuning advice.")},
-        {QT_TR_NOOP("Replication"),
-         QT_TR_NOOP("streaming replica lag in bytes and time, Redis replicas, Sentinel state and events, lag "
-                    "charts and a live topology picture.")},
         {QT_TR_NOOP("Drills"),
          QT_TR_NOOP("step-by-step PostgreSQL promotion and Redis Sentinel failover drills with measured RTO and "
                     "RPO.")},

@@ -32,6 +32,7 @@ class IndexesPage;
 class OverviewPage;
 class PoolPage;
 class QueryPatternsPage;
+class ReplicationPage;
 class SlowQueriesPage;
 
 // The shell: profile picker, connect / disconnect, one page per tab, node health in the status
@@ -53,6 +54,7 @@ public:
     CachePage* cache() const { return m_cachePage; }
     IndexesPage* indexes() const { return m_indexesPage; }
     PoolPage* pool() const { return m_poolPage; }
+    ReplicationPage* replication() const { return m_replicationPage; }
     store::LocalStore* store() const { return m_store.get(); }
     store::AuditLog* auditLog() const { return m_audit.get(); }
     QTabWidget* tabs() const { return m_tabs; }
@@ -91,6 +93,7 @@ private:
     CachePage* m_cachePage;
     IndexesPage* m_indexesPage;
     PoolPage* m_poolPage = nullptr;
+    ReplicationPage* m_replicationPage = nullptr;
     QTabWidget* m_tabs;
     OverviewPage* m_overview;
     QComboBox* m_profiles;

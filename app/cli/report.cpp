@@ -6,6 +6,7 @@
 #include "pg/pgconnection.h"
 #include "poolreport.h"
 #include "redis/redisconnection.h"
+#include "replicationreport.h"
 #include "store/localstore.h"
 #include "store/slowhistory.h"
 
@@ -150,6 +151,7 @@ bool buildReport(const Target& target, const ReportOptions& options, QJsonObject
         {"cache", QJsonObject {{"pg_hit_pct", num(pgHit)}, {"redis_hit_pct", num(redisHitPct(target))}}},
         {"pool", poolReport(target, conn)},
     };
+    report->insert("replication", replicationReport(pollOnce(target), target.profile.masterName));
     return true;
 }
 
@@ -205,6 +207,8 @@ QString reportText(const QJsonObject& r)
     out += QStringLiteral("\nCache: PostgreSQL buffer hit %1, Redis keyspace hit %2\n")
                .arg(pct(cache.value("pg_hit_pct")), pct(cache.value("redis_hit_pct")));
     out += poolReportText(r.value("pool").toObject());
+    if (r.contains("replication"))
+        out += replicationText(r.value("replication").toObject());
     return out;
 }
 

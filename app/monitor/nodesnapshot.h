@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connect/diagnosis.h"
+#include "replicationstats.h"
 
 #include <QDateTime>
 #include <QMetaType>
@@ -82,6 +83,19 @@ struct NodeSnapshot
     // pgbouncer
     int clientsWaiting = -1;
     int serverConnections = -1;
+
+    // Replication details (Replication tab, topology, `report` "replication"); see replicationstats.h
+    QList<PgWalSender> walSenders; // PostgreSQL primary: pg_stat_replication
+    QList<PgSlot> replicationSlots; // PostgreSQL: pg_replication_slots
+    bool replicationDetailsHidden = false; // walsender rows present but LSNs hidden (no pg_monitor)
+    QString receiveLsn, replayLsn; // PostgreSQL replica: pg_last_wal_receive_lsn / replay_lsn
+    QString senderAddress; // PostgreSQL replica: host:port its WAL receiver streams from
+    QString receiverSlot; // PostgreSQL replica: the slot it streams through
+    qint64 maxWalSizeBytes = -1; // PostgreSQL: max_wal_size, the yardstick for WAL a slot retains
+    qint64 replOffset = -1; // Redis: master_repl_offset (master) or slave_repl_offset (replica)
+    qint64 masterLastIoSec = -1; // Redis replica: master_last_io_seconds_ago
+    QList<RedisReplicaLink> replicaLinks; // Redis master: INFO replication slaveN lines
+    SentinelView sentinel; // Sentinel: its view of the profile's master name
 
     // A one-line summary of the replication state for tables and tooltips.
     QString replicationText() const;

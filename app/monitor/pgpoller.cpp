@@ -1,5 +1,7 @@
 #include "pgpoller.h"
 
+#include "replicationread.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 
@@ -88,6 +90,7 @@ bool PgPoller::poll(NodeSnapshot* s, QString* error)
                  .arg(m_spec.name, user),
              QStringLiteral("GRANT pg_monitor TO %1;").arg(m_conn.quoteIdent(user))});
     }
+    readPgReplication(r, r.toBool(0, "can_monitor"), s);
     if (!inRecovery && !r.toBool(0, "has_pgss")) {
         const QString preload = r.text(0, "preload");
         if (r.isNull(0, "preload")) {

@@ -1,5 +1,7 @@
 #include "redispoller.h"
 
+#include "replicationread.h"
+
 #include <QElapsedTimer>
 
 namespace vigil {
@@ -69,6 +71,7 @@ bool RedisPoller::poll(NodeSnapshot* s, QString* error)
         s->masterAddress
             = info.value(QStringLiteral("master_host")) + QLatin1Char(':') + info.value(QStringLiteral("master_port"));
     }
+    readRedisReplication(info, s);
     return true;
 }
 
@@ -76,7 +79,15 @@ bool RedisPoller::pollSentinel(NodeSnapshot* s, QString* error)
 {
     s->role = NodeRole::Sentinel;
     const QByteArray master = m_spec.masterName.toUtf8();
-    const redis::Reply addr = m_conn.command({QByteArray("SENTINEL"), QByteArray("get-master-addr-by-name"), master});
+    const QByteArray sentinel("SENTINEL");
+    // One round trip for everything this Sentinel knows about the master name.
+    const std::vector<redis::Reply> r = m_conn.pipeline({{sentinel, "get-master-addr-by-name", master},
+                                                         {sentinel, "CKQUORUM", master},
+                                                         {sentinel, "SENTINELS", master},
+                                                         {sentinel, "MASTER", master},
+                                                         {sentinel, "REPLICAS", master},
+                                                         {sentinel, "MASTERS"}});
+    const redis::Reply& addr = r[0];
     if (addr.isError()) {
         *error = addr.text();
         return false;
@@ -90,13 +101,15 @@ bool RedisPoller::pollSentinel(NodeSnapshot* s, QString* error)
         return true;
     }
     s->masterAddress = addr.elements[0].text() + QLatin1Char(':') + addr.elements[1].text();
-    const redis::Reply quorum = m_conn.command({QByteArray("SENTINEL"), QByteArray("CKQUORUM"), master});
+    const redis::Reply& quorum = r[1];
     s->quorumOk = !quorum.isError();
     if (quorum.isError())
         s->lastError = quorum.text();
-    const redis::Reply sentinels = m_conn.command({QByteArray("SENTINEL"), QByteArray("SENTINELS"), master});
+    const redis::Reply& sentinels = r[2];
     if (sentinels.type == redis::Reply::Type::Array)
         s->sentinelsKnown = int(sentinels.elements.size()) + 1;
+    readSentinelView(r[3], r[4], sentinels, quorum, m_spec.masterName, &s->sentinel);
+    readSentinelMasters(r[5], &s->sentinel);
     return true;
 }
 

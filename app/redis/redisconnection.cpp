@@ -143,6 +143,87 @@ Reply Connection::command(const QByteArrayList& args)
     return r;
 }
 
+std::vector<Reply> Connection::pipeline(const QList<QByteArrayList>& commands)
+{
+    std::vector<Reply> out;
+    out.reserve(size_t(commands.size()));
+    auto failAll = [&](const QString& why) {
+        out.clear();
+        for (qsizetype i = 0; i < commands.size(); ++i)
+            out.push_back(errorReply(why));
+        return out;
+    };
+    if (!m_ctx)
+        return failAll(m_lastError.isEmpty() ? QStringLiteral("not connected") : m_lastError);
+    for (const QByteArrayList& args : commands) {
+        std::vector<const char*> argv;
+        std::vector<size_t> lens;
+        for (const QByteArray& a : args) {
+            argv.push_back(a.constData());
+            lens.push_back(static_cast<size_t>(a.size()));
+        }
+        if (redisAppendCommandArgv(m_ctx, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK)
+            return failAll(QStringLiteral("out of memory"));
+    }
+    for (qsizetype i = 0; i < commands.size(); ++i) {
+        void* raw = nullptr;
+        if (redisGetReply(m_ctx, &raw) != REDIS_OK || !raw) {
+            m_lastError = QString::fromUtf8(m_ctx->errstr);
+            if (m_lastError.isEmpty())
+                m_lastError = QStringLiteral("connection lost");
+            close();
+            return failAll(m_lastError);
+        }
+        out.push_back(convert(static_cast<redisReply*>(raw)));
+        freeReplyObject(raw);
+    }
+    return out;
+}
+
+ReplyReader::ReplyReader()
+    : m_reader(redisReaderCreate())
+{
+}
+
+ReplyReader::~ReplyReader()
+{
+    redisReaderFree(static_cast<redisReader*>(m_reader));
+}
+
+void ReplyReader::reset()
+{
+    redisReaderFree(static_cast<redisReader*>(m_reader));
+    m_reader = redisReaderCreate();
+}
+
+void ReplyReader::feed(const QByteArray& bytes)
+{
+    redisReaderFeed(static_cast<redisReader*>(m_reader), bytes.constData(), static_cast<size_t>(bytes.size()));
+}
+
+bool ReplyReader::next(Reply* reply, QString* error)
+{
+    void* raw = nullptr;
+    auto* reader = static_cast<redisReader*>(m_reader);
+    if (redisReaderGetReply(reader, &raw) != REDIS_OK) {
+        *error = QString::fromUtf8(reader->errstr);
+        return false;
+    }
+    if (!raw)
+        return false;
+    *reply = convert(static_cast<redisReply*>(raw));
+    freeReplyObject(raw);
+    return true;
+}
+
+QByteArray encodeCommand(const QByteArrayList& args)
+{
+    QByteArray out = '*' + QByteArray::number(args.size()) + "\r\n";
+    for (const QByteArray& a : args)
+        out += '$' + QByteArray::number(a.size()) + "\r\n" + a + "\r\n";
+    return out;
+}
+
 QHash<QString, QString> parseInfo(const QByteArray& info)
 {
     QHash<QString, QString> out;

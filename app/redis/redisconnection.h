@@ -49,6 +49,9 @@ public:
     // returned with the reason, so callers handle one shape.
     Reply command(const QByteArrayList& args);
     Reply command(std::initializer_list<const char*> args);
+    // Several commands in one round trip; one reply per command, in order (all Error replies
+    // when the transport fails).
+    std::vector<Reply> pipeline(const QList<QByteArrayList>& commands);
 
     QString lastError() const { return m_lastError; }
     const Endpoint& endpoint() const { return m_endpoint; }
@@ -58,6 +61,29 @@ private:
     Endpoint m_endpoint;
     QString m_lastError;
 };
+
+// Incremental RESP decoding for connections that are not hiredis-blocking (a QTcpSocket in a
+// subscriber): feed bytes as they arrive, take complete replies out.
+class ReplyReader
+{
+public:
+    ReplyReader();
+    ~ReplyReader();
+    ReplyReader(const ReplyReader&) = delete;
+    ReplyReader& operator=(const ReplyReader&) = delete;
+
+    void feed(const QByteArray& bytes);
+    // True and a reply when one is complete; false when more bytes are needed or on a protocol
+    // error (then `error` is set and the reader must be reset).
+    bool next(Reply* reply, QString* error);
+    void reset();
+
+private:
+    void* m_reader = nullptr; // redisReader, kept out of this header
+};
+
+// Encodes one command as a RESP array of bulk strings.
+QByteArray encodeCommand(const QByteArrayList& args);
 
 // INFO output ("key:value" lines in "# Section" blocks) as a flat map.
 QHash<QString, QString> parseInfo(const QByteArray& info);
