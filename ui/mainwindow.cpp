@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "cachepage.h"
+#include "drillspage.h"
 #include "indexespage.h"
 #include "models/nodetablemodel.h"
 #include "models/querypatternmodel.h"
@@ -86,6 +87,8 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     m_tabs->addTab(m_poolPage, tr("Pool"));
     m_replicationPage = new ReplicationPage(m_monitor, this);
     m_tabs->addTab(m_replicationPage, tr("Replication"));
+    m_drillsPage = new DrillsPage(m_monitor, m_audit.get(), this);
+    m_tabs->addTab(m_drillsPage, tr("Drills"));
     addPlaceholderTabs();
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
@@ -124,9 +127,6 @@ void MainWindow::addPlaceholderTabs()
         const char* title;
         const char* body;
     } tabs[] = {
-        {QT_TR_NOOP("Drills"),
-         QT_TR_NOOP("step-by-step PostgreSQL promotion and Redis Sentinel failover drills with measured RTO and "
-                    "RPO.")},
         {QT_TR_NOOP("Load tests"),
          QT_TR_NOOP("the team's load scenarios with live RPS, p50/p95/p99/max latency, error rate, saved runs "
                     "and reports.")},

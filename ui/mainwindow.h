@@ -29,6 +29,7 @@ namespace vigil::ui {
 
 class CachePage;
 class IndexesPage;
+class DrillsPage;
 class OverviewPage;
 class PoolPage;
 class QueryPatternsPage;
@@ -53,6 +54,7 @@ public:
     SlowQueriesPage* slowQueries() const { return m_slowPage; }
     CachePage* cache() const { return m_cachePage; }
     IndexesPage* indexes() const { return m_indexesPage; }
+    DrillsPage* drills() const { return m_drillsPage; }
     PoolPage* pool() const { return m_poolPage; }
     ReplicationPage* replication() const { return m_replicationPage; }
     store::LocalStore* store() const { return m_store.get(); }
@@ -92,6 +94,7 @@ private:
     SlowQueriesPage* m_slowPage;
     CachePage* m_cachePage;
     IndexesPage* m_indexesPage;
+    DrillsPage* m_drillsPage = nullptr;
     PoolPage* m_poolPage = nullptr;
     ReplicationPage* m_replicationPage = nullptr;
     QTabWidget* m_tabs;

@@ -35,8 +35,13 @@ bool openOn(int port, pg::Connection* c, QString* error, const QString& db = QSt
     o.applicationName = QStringLiteral("vigil-drill");
     o.connectTimeoutSec = 3;
     o.statementTimeoutMs = 60000;
-    if (c->open(o))
+    if (c->open(o)) {
+        // Notices ("terminating connection due to immediate shutdown", "already exists,
+        // skipping") are what a drill causes or expects; its steps report what matters.
+        PQsetNoticeProcessor(
+            c->raw(), [](void*, const char*) {}, nullptr);
         return true;
+    }
     *error = c->lastError();
     return false;
 }
