@@ -31,6 +31,10 @@ const Command kCommands[] = {
      "TARGET --sql \"CREATE INDEX CONCURRENTLY ...\" --yes [--confirm-profile NAME] [--json]: build an "
      "index on the primary with progress, cancel (Ctrl+C) and cleanup",
      &applyIndexCommand},
+    {"loadtest",
+     "TARGET (--scenario NAME | --users N --duration S [--spawn-rate R]) (--workload FILE | --builtin "
+     "select-only|tpcb-like|trading) [--via pgbouncer] [--json] [--report FILE.html]: native load test",
+     &loadtestCommand},
 };
 
 int usage(QTextStream& out)

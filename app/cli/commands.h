@@ -11,4 +11,5 @@ int statusCommand(const QStringList& args);
 int reportCommand(const QStringList& args);
 int adviseCommand(const QStringList& args);
 int applyIndexCommand(const QStringList& args);
+int loadtestCommand(const QStringList& args);
 } // namespace vigil::cli
