@@ -312,6 +312,9 @@ void LoadWorker::startConnect(User& u, Clock::time_point now)
                        now);
         return;
     }
+    // Server messages (a FATAL on a terminated session, NOTICEs) are counted through results, not
+    // printed: 500 users would flood the terminal.
+    PQsetNoticeProcessor(u.conn, [](void*, const char*) {}, nullptr);
     u.state = State::Connecting;
     u.wantWrite = true; // libpq: behave as if PQconnectPoll had returned PGRES_POLLING_WRITING
     u.connectDeadline = now + seconds(std::max(1, m_options.connectTimeoutSec));
