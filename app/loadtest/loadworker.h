@@ -111,7 +111,7 @@ private:
     void beginRun(User& u, Clock::time_point now);
     void advance(User& u, Clock::time_point now); // run commands until one has to wait
     bool sendSql(User& u, const ScriptCommand& c, Clock::time_point now);
-    void onReadable(User& u);
+    void onReadable(User& u, bool consume = true);
     void onStatementDone(User& u, Clock::time_point now);
     void failRun(User& u, uint32_t code, const std::string& message, Clock::time_point now);
     void dropConnection(User& u, uint32_t code, const std::string& message, Clock::time_point now);
@@ -141,6 +141,8 @@ private:
     std::string m_query;
     std::vector<struct pollfd> m_pollfds;
     std::vector<int> m_pollUsers;
+    // Users whose reply was complete right after sending (see advance()): handled without a poll.
+    std::vector<int> m_answered, m_answeredNow;
     std::string m_error;
 };
 
