@@ -7,6 +7,8 @@
 #include "loadtest/scenario.h"
 #include "loadtest/workloads.h"
 
+#include <QDir>
+#include <QStandardPaths>
 #include <QTest>
 #include <algorithm>
 #include <cmath>
@@ -529,6 +531,27 @@ private Q_SLOTS:
         QCOMPARE(back.toJson(), stress.toJson());
         QVERIFY(!Scenario::fromJson(QJsonObject {{"name", "x"}, {"users", 0}}, &back, &error));
         QVERIFY(error.contains(QLatin1String("users")));
+    }
+
+    void operatorsSaveTheirOwnScenarios()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QDir(userScenarioDir()).removeRecursively();
+        Scenario mine;
+        QString error;
+        QVERIFY(findScenario(QStringLiteral("baseline"), &mine, &error));
+        mine.users = 7;
+        mine.description = QStringLiteral("our baseline");
+        QVERIFY2(saveScenario(mine, &error), qPrintable(error));
+        Scenario back;
+        QVERIFY(findScenario(QStringLiteral("baseline"), &back, &error));
+        QCOMPARE(back.users, 7); // the saved one wins over the preset
+        QCOMPARE(availableScenarios().size(), presetScenarios().size());
+        mine.name = QStringLiteral("bad name/with slash");
+        QVERIFY(!saveScenario(mine, &error));
+        QDir(userScenarioDir()).removeRecursively();
+        QVERIFY(findScenario(QStringLiteral("baseline"), &back, &error));
+        QCOMPARE(back.users, 10);
     }
 
     void histogramAccuracy()
