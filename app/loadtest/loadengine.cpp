@@ -83,6 +83,7 @@ void LoadEngine::start()
         return;
     if (m_thread.joinable())
         m_thread.join();
+    m_stopRequested.store(false); // a stop() before this start belongs to the previous run
     m_thread = std::thread([this] {
         const RunResult r = run([this](const LoadSecond& s) { Q_EMIT secondReady(s); });
         Q_EMIT finished(r);

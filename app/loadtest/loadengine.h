@@ -58,7 +58,6 @@ private:
     Script m_script;
     std::atomic_bool m_stopRequested {false};
     std::atomic_bool m_running {false};
-    std::atomic<RunShared*> m_shared {nullptr};
     std::thread m_thread;
 };
 
