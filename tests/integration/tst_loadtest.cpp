@@ -4,11 +4,14 @@
 #include "loadtest/loadengine.h"
 #include "loadtest/workloads.h"
 #include "pg/pgconnection.h"
+#include "store/auditlog.h"
+#include "store/localstore.h"
 #include "temppostgres.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -83,12 +86,14 @@ private:
         int code = -1;
         QByteArray out, err;
     };
-    static Cli vigil(const QStringList& args, int timeoutMs = 60000)
+    static Cli vigil(const QStringList& args, int timeoutMs = 60000, const QString& home = {})
     {
         static QTemporaryDir data;
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.isEmpty() ? data.path() : home + QStringLiteral("/data"));
+        if (!home.isEmpty())
+            env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
         p.setProcessEnvironment(env);
         p.start(test::vigilBinary(), args);
         if (!p.waitForFinished(timeoutMs))
@@ -369,6 +374,54 @@ private Q_SLOTS:
             {"loadtest", "--sandbox-dir", test::sandboxDir(), "--users", "1", "--duration", "1", "--workload", path});
         QCOMPARE(r.code, 2);
         VERIFY_CONTAINS(QString::fromUtf8(r.err), QStringLiteral("broken.sql:3: syntax error in expression"));
+    }
+
+    void cliGateAndAudit()
+    {
+        // A load test changes the server's load: read-only profiles refuse it, production profiles
+        // need the name typed, and every attempt is in the audit log.
+        QTemporaryDir home;
+        const QString conninfo = m_primary;
+        QJsonArray profiles;
+        for (const auto& [name, flag] : {std::pair {"ro-load", "read_only"}, std::pair {"prod-load", "production"}})
+            profiles.append(
+                QJsonObject {{"name", name},
+                             {"postgres", QJsonArray {QJsonObject {{"name", "pg1"}, {"conninfo", conninfo}}}},
+                             {flag, true}});
+        const QString file = home.filePath(QStringLiteral("profiles.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(QJsonObject {{"profiles", profiles}}).toJson());
+        f.close();
+        QCOMPARE(vigil({"profile", "import", file}, 30000, home.path()).code, 0);
+        const QStringList run {"loadtest",  "--users",     "1",        "--duration", "1",
+                               "--builtin", "select-only", "--dbname", kDatabase,    "--quiet"};
+        const Cli ro = vigil(QStringList {run} << "--profile"
+                                               << "ro-load",
+                             30000, home.path());
+        QCOMPARE(ro.code, 1);
+        VERIFY_CONTAINS(QString::fromUtf8(ro.err), QStringLiteral("refused: profile ro-load is read-only"));
+        const Cli unconfirmed = vigil(QStringList {run} << "--profile"
+                                                        << "prod-load",
+                                      30000, home.path());
+        QCOMPARE(unconfirmed.code, 1);
+        VERIFY_CONTAINS(QString::fromUtf8(unconfirmed.err), QStringLiteral("--confirm-profile prod-load"));
+        const Cli confirmed = vigil(QStringList {run} << "--profile"
+                                                      << "prod-load"
+                                                      << "--confirm-profile"
+                                                      << "prod-load",
+                                    30000, home.path());
+        QVERIFY2(confirmed.code == 0, confirmed.err.constData());
+        VERIFY_CONTAINS(QString::fromUtf8(confirmed.out), QStringLiteral("ended by: duration"));
+
+        store::LocalStore local(home.path() + QStringLiteral("/data/Vigil/vigil/vigil.sqlite"));
+        const QList<store::AuditRecord> records = store::AuditLog(&local).list();
+        QCOMPARE(records.size(), 3);
+        QCOMPARE(records[0].state, store::AuditRecord::State::Ok); // newest first
+        QCOMPARE(records[0].entry.action, QStringLiteral("loadtest"));
+        VERIFY_CONTAINS(records[0].entry.command, QStringLiteral("workload=select-only users=1"));
+        QCOMPARE(records[1].state, store::AuditRecord::State::Refused);
+        QCOMPARE(records[2].state, store::AuditRecord::State::Refused);
     }
 
     void cliStressScenarioReportsBreakingPoint()
