@@ -225,8 +225,12 @@ void LoadWorker::pollOnce(Clock::time_point now)
         case State::Busy:
         case State::RollingBack: {
             const int fd = PQsocket(u.conn);
-            if (fd < 0)
+            if (fd < 0) {
+                // libpq closed the socket (connection lost): handled below without a poll.
+                if (u.state != State::Connecting)
+                    m_answered.push_back(int(i));
                 break;
+            }
             short events = u.wantWrite ? POLLOUT : 0;
             if (u.state != State::Connecting || !u.wantWrite)
                 events |= POLLIN;
@@ -266,8 +270,8 @@ void LoadWorker::pollOnce(Clock::time_point now)
         if (revents & (POLLIN | POLLERR | POLLHUP))
             onReadable(u);
     }
-    // Replies already read in advance(); a user handled above meanwhile just finds its next
-    // statement still busy.
+    // Replies already read in advance() and connections libpq has closed; a user handled above
+    // meanwhile just finds its next statement still busy.
     m_answeredNow.swap(m_answered);
     for (int index : m_answeredNow) {
         User& u = m_users[size_t(index)];
@@ -461,7 +465,10 @@ void LoadWorker::advance(User& u, Clock::time_point now)
             // As pgbench does: read once right after sending. When the server has already replied
             // (often, on loopback), the reply is handled without a poll and the sleep and wake-up
             // it costs, which also keeps that wake-up out of the measured latency.
-            if (sendSql(u, c, now) && PQconsumeInput(u.conn) && !PQisBusy(u.conn))
+            // A connection found closed here (a terminated backend) goes the same way: libpq has
+            // dropped its socket, so no poll would ever report it.
+            if (sendSql(u, c, now)
+                && (!PQconsumeInput(u.conn) || !PQisBusy(u.conn) || PQstatus(u.conn) == CONNECTION_BAD))
                 m_answered.push_back(int(&u - m_users.data()));
             return;
         }
