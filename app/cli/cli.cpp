@@ -35,6 +35,10 @@ const Command kCommands[] = {
      "pg|redis|redis-manual --sandbox-dir D [--json]: failover drill with measured RTO and RPO "
      "(unplanned: sandbox only), repaired afterwards",
      &drillCommand},
+    {"loadtest",
+     "TARGET (--scenario NAME | --users N --duration S [--spawn-rate R]) (--workload FILE | --builtin "
+     "select-only|tpcb-like|trading) [--via pgbouncer] [--json] [--report FILE.html]: native load test",
+     &loadtestCommand},
 };
 
 int usage(QTextStream& out)

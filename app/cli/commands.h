@@ -12,4 +12,5 @@ int reportCommand(const QStringList& args);
 int adviseCommand(const QStringList& args);
 int applyIndexCommand(const QStringList& args);
 int drillCommand(const QStringList& args);
+int loadtestCommand(const QStringList& args);
 } // namespace vigil::cli
