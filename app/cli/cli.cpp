@@ -32,7 +32,7 @@ const Command kCommands[] = {
      "index on the primary with progress, cancel (Ctrl+C) and cleanup",
      &applyIndexCommand},
     {"drill",
-     "pg|redis|redis-manual --sandbox-dir D [--json]: failover drill with measured RTO and RPO "
+     "pg|pg-switchover|redis|redis-manual --sandbox-dir D [--json]: failover drill with measured RTO and RPO "
      "(unplanned: sandbox only), repaired afterwards",
      &drillCommand},
     {"loadtest",

@@ -19,11 +19,14 @@ int drillCommand(const QStringList& argsIn)
 {
     QStringList args = argsIn;
     QTextStream err(stderr);
-    const QStringList kinds {QStringLiteral("pg"), QStringLiteral("redis"), QStringLiteral("redis-manual")};
+    const QStringList kinds {QStringLiteral("pg"), QStringLiteral("pg-switchover"), QStringLiteral("redis"),
+                             QStringLiteral("redis-manual")};
     if (args.isEmpty() || !kinds.contains(args.first())) {
-        err << "usage: vigil drill pg|redis|redis-manual --sandbox-dir D [--json]\n"
+        err << "usage: vigil drill pg|pg-switchover|redis|redis-manual --sandbox-dir D [--json]\n"
                "  pg            unplanned PostgreSQL failover: crash the primary, promote the replica, measure RTO "
                "and RPO, rejoin the old primary with pg_rewind\n"
+               "  pg-switchover planned: stop the primary cleanly, wait until the standby replayed its shutdown "
+               "checkpoint, promote; no acknowledged write may be lost\n"
                "  redis         unplanned Redis failover: pause the master (SIGSTOP) until Sentinel fails over, "
                "measure RTO, RPO and the writes a demoted master accepts, wait until it rejoins\n"
                "  redis-manual  SENTINEL FAILOVER with the same measurements\n";
@@ -52,7 +55,7 @@ int drillCommand(const QStringList& argsIn)
     store::AuditLog audit(&local);
     store::AuditEntry entry;
     entry.profile = target.profile.name;
-    entry.node = kind == QLatin1String("pg") ? QStringLiteral("pg1,pg2") : QStringLiteral("redis1,redis2");
+    entry.node = kind.startsWith(QLatin1String("pg")) ? QStringLiteral("pg1,pg2") : QStringLiteral("redis1,redis2");
     entry.action = QStringLiteral("drill");
     entry.command = QStringLiteral("vigil drill %1 --sandbox-dir %2").arg(kind, target.profile.sandboxDir);
     const actions::GateDecision gate = actions::gate(target.profile, entry.action);
@@ -70,9 +73,11 @@ int drillCommand(const QStringList& argsIn)
         err.flush();
     };
     drills::DrillResult r;
-    if (kind == QLatin1String("pg")) {
+    if (kind.startsWith(QLatin1String("pg"))) {
         drills::PgFailoverDrill::Options o;
         o.sandboxDir = target.profile.sandboxDir;
+        o.mode = kind == QLatin1String("pg") ? drills::PgFailoverDrill::Mode::Unplanned
+                                             : drills::PgFailoverDrill::Mode::Planned;
         r = drills::PgFailoverDrill(o).run(show);
     } else {
         drills::RedisFailoverDrill::Options o;

@@ -52,7 +52,8 @@ PgFailoverDrill::PgFailoverDrill(Options options)
 DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& stepChanged)
 {
     DrillResult res;
-    res.kind = QStringLiteral("pg");
+    const bool planned = m_options.mode == Mode::Planned;
+    res.kind = planned ? QStringLiteral("pg-switchover") : QStringLiteral("pg");
     const auto origin = std::chrono::steady_clock::now();
     StepTimeline t(&res, origin, stepChanged);
     const QString dir = m_options.sandboxDir;
@@ -178,7 +179,7 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
         return finish(QStringLiteral("Nothing was changed but the probe table vigil_drill_probe; start again."));
 
     // --- Fault ---
-    if (!t.step(QStringLiteral("Crash primary"), [&](QString* d) {
+    if (!planned && !t.step(QStringLiteral("Crash primary"), [&](QString* d) {
             faultMs = t.now();
             primary.close();
             if (!sandbox::crashPostgres(dir, oldNode, d))
@@ -189,6 +190,46 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
         return finish(QStringLiteral("Check %1 with `vigil sandbox status --dir %2`; start it with `vigil sandbox "
                                      "down/up` if it is half stopped.")
                           .arg(oldNode, dir));
+
+    QString shutdownLsn;
+    if (planned && !t.step(QStringLiteral("Stop primary cleanly"), [&](QString* d) {
+            faultMs = t.now();
+            primary.close();
+            // A fast shutdown ends every session, writes a shutdown checkpoint and waits until the
+            // connected walsenders have sent all WAL up to it.
+            if (!sandbox::stopNode(dir, oldNode, d))
+                return false;
+            shutdownLsn = sandbox::lastCheckpointLsn(dir, oldNode, d);
+            if (shutdownLsn.isEmpty())
+                return false;
+            *d = QStringLiteral("%1 stopped with pg_ctl stop -m fast; shutdown checkpoint at %2")
+                     .arg(oldNode, shutdownLsn);
+            return true;
+        }))
+        return finish(QStringLiteral("Check %1 with `vigil sandbox status --dir %2`; start it again with `vigil "
+                                     "sandbox` if it is stopped (nothing was promoted).")
+                          .arg(oldNode, dir));
+
+    if (planned && !t.step(QStringLiteral("Standby caught up"), [&](QString* d) {
+            const qint64 until = t.now() + m_options.resumeTimeoutMs;
+            while (t.now() < until && !m_abort) {
+                const pg::Result r = replica.exec(
+                    QStringLiteral("/* vigil */ SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), $1::pg_lsn) >= 0, "
+                                   "pg_last_wal_replay_lsn()::text"),
+                    {shutdownLsn});
+                if (r.ok() && r.toBool(0, 0)) {
+                    *d = QStringLiteral("%1 replayed up to %2, past the shutdown checkpoint %3")
+                             .arg(newNode, r.text(0, 1), shutdownLsn);
+                    return true;
+                }
+                QThread::msleep(20);
+            }
+            *d = QStringLiteral("%1 did not replay the shutdown checkpoint %2").arg(newNode, shutdownLsn);
+            return false;
+        }))
+        return finish(QStringLiteral("%1 is stopped and %2 has not replayed all of its WAL: start %1 again (nothing "
+                                     "was promoted) and look at %2's log.")
+                          .arg(oldNode, newNode));
 
     if (!t.step(QStringLiteral("Promote replica"), [&](QString* d) {
             const pg::Result lsn = replica.exec(QStringLiteral("/* vigil */ SELECT pg_last_wal_replay_lsn()::text"));

@@ -16,9 +16,14 @@ namespace vigil::drills {
 class PgFailoverDrill
 {
 public:
+    // Unplanned: the primary crashes (immediate stop). Planned (switchover): the primary stops
+    // cleanly (fast shutdown), the standby must have replayed its shutdown checkpoint before it is
+    // promoted, and no acknowledged write may be lost.
+    enum class Mode { Unplanned, Planned };
     struct Options
     {
         QString sandboxDir;
+        Mode mode = Mode::Unplanned;
         qint64 maxLagBytes = 16LL * 1024 * 1024; // pre-flight: replica replay lag limit
         int probeIntervalMs = 50; // 20 writes per second
         int warmupMs = 1000; // probe writes before the fault

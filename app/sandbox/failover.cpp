@@ -66,6 +66,21 @@ bool crashPostgres(const QString& dir, const QString& node, QString* error)
                      25000, error, nullptr, s.dir);
 }
 
+QString lastCheckpointLsn(const QString& dir, const QString& node, QString* error)
+{
+    State s;
+    if (!State::load(dir, &s, error) || !pgNode(node, error))
+        return {};
+    QString output;
+    if (!proc::run(kPgBin + QStringLiteral("pg_controldata"), {s.path(node)}, 10000, error, &output, s.dir))
+        return {};
+    for (const QString& line : output.split(QLatin1Char('\n')))
+        if (line.startsWith(QLatin1String("Latest checkpoint location:")))
+            return line.section(QLatin1Char(':'), 1).trimmed();
+    *error = QStringLiteral("pg_controldata printed no checkpoint location for %1").arg(node);
+    return {};
+}
+
 bool repointPgbouncer(const QString& dir, const QString& node, QString* error)
 {
     State s;

@@ -14,6 +14,10 @@ int nodePort(const QString& dir, const QString& node);
 // An unplanned failure: `pg_ctl stop -m immediate` (no checkpoint, clients cut off at once).
 bool crashPostgres(const QString& dir, const QString& node, QString* error);
 
+// "Latest checkpoint location" of a stopped node's control file (pg_controldata): after a clean
+// shutdown, the shutdown checkpoint every standby must have replayed before it is promoted.
+QString lastCheckpointLsn(const QString& dir, const QString& node, QString* error);
+
 // Points pgbouncer's databases at `node`, remembers it in sandbox.json (so a later start of
 // pgbouncer keeps it) and makes the running pgbouncer RELOAD its configuration.
 bool repointPgbouncer(const QString& dir, const QString& node, QString* error);

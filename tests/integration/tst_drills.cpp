@@ -13,7 +13,9 @@
 #include "sandbox/state.h"
 #include "testsupport.h"
 
+#include <QElapsedTimer>
 #include <QTest>
+#include <functional>
 
 using namespace vigil;
 
@@ -28,10 +30,12 @@ class TestDrills : public QObject
         return node == QLatin1String("pg1") ? s.pg1Port : s.pg2Port;
     }
 
-    static drills::DrillResult runPgDrill(QStringList* seen = nullptr)
+    static drills::DrillResult runPgDrill(QStringList* seen = nullptr,
+                                          drills::PgFailoverDrill::Mode mode = drills::PgFailoverDrill::Mode::Unplanned)
     {
         drills::PgFailoverDrill::Options o;
         o.sandboxDir = test::sandboxDir();
+        o.mode = mode;
         drills::PgFailoverDrill drill(o);
         return drill.run([seen](const drills::DrillStep& s) {
             if (seen && s.state != drills::DrillStep::State::Running)
@@ -85,6 +89,94 @@ private Q_SLOTS:
             QVERIFY2(health.value(r.oldPrimary).toObject().value(QStringLiteral("ok")).toBool(),
                      qPrintable(health.value(r.oldPrimary).toObject().value(QStringLiteral("detail")).toString()));
         }
+    }
+
+    // The planned switchover: clean stop, the standby replays the shutdown checkpoint, promote.
+    // Nothing acknowledged may be lost, by the drill's count and by the test's.
+    void pgSwitchoverTwice()
+    {
+        for (int round = 1; round <= 2; ++round) {
+            const drills::DrillResult r = runPgDrill(nullptr, drills::PgFailoverDrill::Mode::Planned);
+            QVERIFY2(r.ok, qPrintable(r.abortReason));
+            QCOMPARE(r.kind, QStringLiteral("pg-switchover"));
+            QCOMPARE(r.steps.size(), 9);
+            QCOMPARE(r.rpoLostWrites, 0);
+            QCOMPARE(r.rpoLostBytes, 0);
+            QVERIFY(r.rtoMs > 0 && r.rtoMs < 10000);
+            pg::Connection c;
+            QVERIFY(c.open(pg::ConnectOptions {sandbox::State::pgConninfo(portOf(r.newPrimary))}));
+            const pg::Result present
+                = c.exec(QStringLiteral("SELECT count(*) FROM vigil_drill_probe WHERE run_id = $1 AND seq <= $2"),
+                         {r.runId, r.acknowledgedSeqs.isEmpty() ? 0 : r.acknowledgedSeqs.last()});
+            QVERIFY(present.toInt64(0, 0) >= qint64(r.acknowledgedSeqs.size()));
+            qInfo("switchover %d: %s -> %s, RTO %lld ms, %lld acknowledged, none lost", round, qPrintable(r.oldPrimary),
+                  qPrintable(r.newPrimary), r.rtoMs, r.probeAcknowledged);
+        }
+    }
+
+    // Forced failures end in a clear aborted state with what to do next, and change nothing.
+    void pgWithoutStreamingStandbyAborts()
+    {
+        const PgNode standby = test::replicaNodes().value(0);
+        QVERIFY(!standby.name.isEmpty());
+        QString error;
+        QVERIFY2(sandbox::stopNode(test::sandboxDir(), standby.name, &error), qPrintable(error));
+        const drills::DrillResult r = runPgDrill();
+        QVERIFY2(sandbox::startNode(test::sandboxDir(), standby.name, &error), qPrintable(error));
+        QVERIFY(!r.ok && r.aborted);
+        QCOMPARE(r.steps.size(), 1);
+        QCOMPARE(r.steps.first().name, QStringLiteral("Pre-flight"));
+        VERIFY_CONTAINS(r.abortReason, standby.name);
+        VERIFY_CONTAINS(r.nextAction, "Nothing was changed");
+        QCOMPARE(r.rtoMs, -1);
+        // Streaming again before the next test.
+        pg::Connection primary;
+        QVERIFY(primary.open(pg::ConnectOptions {test::primaryNode().conninfo}));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            primary.exec(QStringLiteral("SELECT 1 FROM pg_stat_replication WHERE application_name = "
+                                        "$1 AND state = 'streaming'"),
+                         {standby.name})
+                    .rows()
+                == 1,
+            20000);
+    }
+
+    void redisWithoutQuorumAborts()
+    {
+        QString error;
+        sandbox::State st;
+        QVERIFY(sandbox::State::load(test::sandboxDir(), &st, &error));
+        const auto quorumOk = [&] {
+            redis::Endpoint e;
+            redis::Endpoint::parse(sandbox::State::hostPort(st.sentinelPorts.first()), &e);
+            redis::Connection c;
+            return c.open(e, 500) && !c.command(QByteArrayList {"SENTINEL", "CKQUORUM", "trading"}).isError();
+        };
+        // Whatever happens below, the two Sentinels come back and agree before the next test.
+        struct Restore
+        {
+            std::function<void()> fn;
+            ~Restore() { fn(); }
+        } restore {[&] {
+            QString e;
+            for (const char* s : {"sentinel2", "sentinel3"})
+                sandbox::startNode(test::sandboxDir(), QLatin1String(s), &e);
+            QElapsedTimer t;
+            t.start();
+            while (!quorumOk() && t.elapsed() < 30000)
+                QTest::qWait(200);
+        }};
+        for (const char* s : {"sentinel2", "sentinel3"})
+            QVERIFY2(sandbox::stopNode(test::sandboxDir(), QLatin1String(s), &error), qPrintable(error));
+        // Sentinel needs down-after-milliseconds to see its peers gone.
+        QTRY_VERIFY_WITH_TIMEOUT(!quorumOk(), 15000);
+        drills::RedisFailoverDrill::Options o;
+        o.sandboxDir = test::sandboxDir();
+        const drills::DrillResult r = drills::RedisFailoverDrill(o).run();
+        QVERIFY(!r.ok && r.aborted);
+        QCOMPARE(r.steps.size(), 1);
+        VERIFY_CONTAINS(r.abortReason, "quorum");
+        VERIFY_CONTAINS(r.nextAction, "Nothing was changed");
     }
 
     // Unplanned (master paused) once and manual (SENTINEL FAILOVER) twice: the master moves
@@ -143,7 +235,7 @@ private Q_SLOTS:
         pg::Connection c;
         pg::ConnectOptions o {sandbox::State::pgConninfo(portOf(QStringLiteral("pg1")))};
         if (c.open(o) && c.exec(QStringLiteral("SELECT pg_is_in_recovery()")).toBool(0, 0)) {
-            const drills::DrillResult back = runPgDrill();
+            const drills::DrillResult back = runPgDrill(nullptr, drills::PgFailoverDrill::Mode::Planned);
             QVERIFY2(back.ok && back.newPrimary == QLatin1String("pg1"), qPrintable(back.abortReason));
         }
     }
