@@ -117,10 +117,10 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget*
     leftLayout->addWidget(m_card);
     leftLayout->addStretch(1);
 
-    auto* chart = new QChart;
+    // The view's own default chart is used: setChart() would release (not delete) it.
+    QChart* chart = m_chart->chart();
     chart->setTitle(tr("Probe writes per 100 ms"));
     chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->setChart(chart);
     m_chart->setRenderHint(QPainter::Antialiasing);
     m_chart->setMinimumHeight(180);
 
