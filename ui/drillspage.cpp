@@ -372,8 +372,10 @@ void DrillsPage::showProbe(const QList<drills::ProbeBucket>& buckets)
 {
     QChart* chart = m_chart->chart();
     chart->removeAllSeries();
-    for (QAbstractAxis* a : chart->axes())
-        chart->removeAxis(a);
+    for (QAbstractAxis* a : chart->axes()) {
+        chart->removeAxis(a); // releases it without deleting
+        delete a;
+    }
     auto* acked = new QLineSeries;
     acked->setName(tr("acknowledged"));
     auto* failed = new QLineSeries;
