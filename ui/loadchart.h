@@ -26,6 +26,9 @@ public:
     double lastValue(const QString& name) const;
 
 private:
+    void setXRange(double top);
+    static double niceTop(double value);
+
     QHash<QString, QLineSeries*> m_lines;
     QValueAxis* m_x;
     QValueAxis* m_y;

@@ -25,7 +25,9 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace vigil::ui {
 
@@ -36,6 +38,7 @@ const QString kFileItem = QStringLiteral("File…");
 const QString kRps = QStringLiteral("RPS"), kErrors = QStringLiteral("errors/s");
 const QString kP50 = QStringLiteral("p50"), kP95 = QStringLiteral("p95"), kP99 = QStringLiteral("p99");
 const QString kActive = QStringLiteral("active"), kWanted = QStringLiteral("target");
+const QString kLag = QStringLiteral("replica lag s"), kWaiting = QStringLiteral("pool waiting");
 
 bool writeFile(const QString& path, const QByteArray& data, QString* error)
 {
@@ -83,6 +86,7 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     , m_rpsChart(new LoadChart(tr("Throughput"), tr("per second"), {kRps, kErrors}, this))
     , m_latencyChart(new LoadChart(tr("Latency"), tr("ms"), {kP50, kP95, kP99}, this))
     , m_usersChart(new LoadChart(tr("Virtual users"), tr("users"), {kActive, kWanted}, this))
+    , m_dbChart(new LoadChart(tr("Monitored database"), tr("s / clients"), {kLag, kWaiting}, this))
     , m_table(new QTableView(this))
 {
     m_scenario->addItem(tr("(none: users and duration below)"));
@@ -138,6 +142,7 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     grid->addWidget(m_rpsChart, 0, 0);
     grid->addWidget(m_latencyChart, 0, 1);
     grid->addWidget(m_usersChart, 1, 0);
+    grid->addWidget(m_dbChart, 1, 1);
     auto* runsBox = new QWidget(this);
     auto* runsLayout = new QVBoxLayout(runsBox);
     runsLayout->setContentsMargins(0, 0, 0, 0);
@@ -147,7 +152,7 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     runsHead->addWidget(m_compare);
     runsLayout->addLayout(runsHead);
     runsLayout->addWidget(m_table);
-    grid->addWidget(runsBox, 1, 1);
+    grid->addWidget(runsBox, 2, 0, 1, 2);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
@@ -371,10 +376,13 @@ bool LoadTestsPage::startRun(QString* error)
     }
     m_result = {};
     m_startedAt = QDateTime::currentDateTimeUtc();
-    for (LoadChart* c : {m_rpsChart, m_latencyChart, m_usersChart}) {
-        c->setPlannedSeconds(o.durationSec);
-        c->clear();
-    }
+    m_pendingSteps.clear();
+    for (LoadChart* c : {m_rpsChart, m_latencyChart, m_usersChart, m_dbChart})
+        m_pendingSteps.append([c, seconds = o.durationSec] {
+            c->setPlannedSeconds(seconds);
+            c->clear();
+        });
+    runNextStep();
     m_card->setText(tr("Running…"));
     m_engine.reset(); // a finished engine from the previous run (its thread already ended)
     m_engine = std::make_unique<loadtest::LoadEngine>(o, script);
@@ -396,27 +404,79 @@ void LoadTestsPage::stopRun()
 
 void LoadTestsPage::onSecond(const loadtest::LoadSecond& s)
 {
+    // One chart per turn of the event loop: a chart whose axes change relayouts and repaints in
+    // tens of milliseconds while the run's users load the same cores, and four of them in one
+    // go would be one long stall rather than four short ones.
     const double x = s.second;
-    m_rpsChart->append(kRps, x, double(s.transactions));
-    m_rpsChart->append(kErrors, x, double(s.errors));
-    if (s.transactions > 0) {
-        m_latencyChart->append(kP50, x, s.latency.p50Ms);
-        m_latencyChart->append(kP95, x, s.latency.p95Ms);
-        m_latencyChart->append(kP99, x, s.latency.p99Ms);
+    const QList<std::function<void()>> steps {
+        [this, s, x] {
+            m_rpsChart->append(kRps, x, double(s.transactions));
+            m_rpsChart->append(kErrors, x, double(s.errors));
+        },
+        [this, s, x] {
+            if (s.transactions > 0) {
+                m_latencyChart->append(kP50, x, s.latency.p50Ms);
+                m_latencyChart->append(kP95, x, s.latency.p95Ms);
+                m_latencyChart->append(kP99, x, s.latency.p99Ms);
+            }
+        },
+        [this, s, x] {
+            m_usersChart->append(kActive, x, s.activeUsers);
+            m_usersChart->append(kWanted, x, s.targetUsers);
+        },
+        [this, x] { overlayDatabase(x); },
+        [this, s] {
+            m_card->setText(tr("Running… second %1: %2 requests, %3 errors, %4 users, p95 %5 ms")
+                                .arg(s.second)
+                                .arg(s.transactions)
+                                .arg(s.errors)
+                                .arg(s.activeUsers)
+                                .arg(s.latency.p95Ms, 0, 'f', 2));
+            Q_EMIT secondArrived(s);
+        },
+    };
+    m_pendingSteps.append(steps);
+    if (m_pendingSteps.size() == steps.size())
+        runNextStep();
+}
+
+void LoadTestsPage::runNextStep()
+{
+    if (m_pendingSteps.isEmpty())
+        return;
+    const std::function<void()> step = m_pendingSteps.takeFirst();
+    step();
+    if (!m_pendingSteps.isEmpty())
+        QTimer::singleShot(0, this, &LoadTestsPage::runNextStep);
+}
+
+void LoadTestsPage::overlayDatabase(double second)
+{
+    // The monitor's latest polls (already in memory, at most one period old) stand for this
+    // second: worst replica replay lag and clients waiting in pgbouncer for a server connection.
+    double lag = -1;
+    int waiting = -1;
+    for (const NodeSnapshot& n : m_monitor->latestAll()) {
+        if (!n.reachable)
+            continue;
+        if (n.kind == NodeKind::Postgres && n.role == NodeRole::Replica && std::isfinite(n.replayLagSec))
+            lag = std::max(lag, n.replayLagSec);
+        if (n.kind == NodeKind::PgBouncer && n.clientsWaiting >= 0)
+            waiting = std::max(waiting, n.clientsWaiting);
     }
-    m_usersChart->append(kActive, x, s.activeUsers);
-    m_usersChart->append(kWanted, x, s.targetUsers);
-    m_card->setText(tr("Running… second %1: %2 requests, %3 errors, %4 users, p95 %5 ms")
-                        .arg(s.second)
-                        .arg(s.transactions)
-                        .arg(s.errors)
-                        .arg(s.activeUsers)
-                        .arg(s.latency.p95Ms, 0, 'f', 2));
-    Q_EMIT secondArrived(s);
+    if (lag >= 0)
+        m_dbChart->append(kLag, second, lag);
+    if (waiting >= 0)
+        m_dbChart->append(kWaiting, second, waiting);
 }
 
 void LoadTestsPage::onFinished(const loadtest::RunResult& r)
 {
+    if (!m_pendingSteps.isEmpty()) {
+        // The last second's charts first, so runFinished follows every secondArrived.
+        m_pendingSteps.append([this, r] { onFinished(r); });
+        return;
+    }
     m_result = r;
     if (m_audit && m_auditId >= 0)
         m_audit->finish(m_auditId, r.ok,

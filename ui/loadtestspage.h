@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QPointer>
 #include <QWidget>
+#include <functional>
 #include <memory>
 
 class QComboBox;
@@ -58,6 +59,7 @@ public:
     LoadChart* rpsChart() const { return m_rpsChart; }
     LoadChart* latencyChart() const { return m_latencyChart; }
     LoadChart* usersChart() const { return m_usersChart; }
+    LoadChart* databaseChart() const { return m_dbChart; }
     LoadRunModel* pastRuns() const { return m_runs; }
     QTableView* pastRunsView() const { return m_table; }
     bool isRunning() const;
@@ -87,6 +89,8 @@ private:
     void askStart();
     void onSecond(const loadtest::LoadSecond& s);
     void onFinished(const loadtest::RunResult& r);
+    void overlayDatabase(double second);
+    void runNextStep();
     void applyScenario();
     void reloadRuns();
     void updateButtons();
@@ -112,6 +116,7 @@ private:
     LoadChart* m_rpsChart;
     LoadChart* m_latencyChart;
     LoadChart* m_usersChart;
+    LoadChart* m_dbChart;
     QTableView* m_table;
     QString m_workloadFile; // chosen with "File…"
     std::unique_ptr<loadtest::LoadEngine> m_engine;
@@ -120,6 +125,7 @@ private:
     qint64 m_auditId = -1;
     qint64 m_lastRunId = 0;
     qint64 m_baselineId = 0;
+    QList<std::function<void()>> m_pendingSteps; // chart updates spread over event-loop turns
 };
 
 } // namespace vigil::ui
