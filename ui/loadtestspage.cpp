@@ -40,6 +40,10 @@ const QString kP50 = QStringLiteral("p50"), kP95 = QStringLiteral("p95"), kP99 =
 const QString kActive = QStringLiteral("active"), kWanted = QStringLiteral("target");
 const QString kLag = QStringLiteral("replica lag s"), kWaiting = QStringLiteral("pool waiting");
 
+// Between two chart updates of the same second: long enough that each chart's repaint is its own
+// backing-store flush (a zero timer let all four land in one), short enough to read as live.
+constexpr int kStepGapMs = 60;
+
 bool writeFile(const QString& path, const QByteArray& data, QString* error)
 {
     QSaveFile f(path);
@@ -213,11 +217,6 @@ LoadTestsPage::~LoadTestsPage()
     m_engine.reset();
 }
 
-bool LoadTestsPage::isRunning() const
-{
-    return m_engine && m_engine->isRunning();
-}
-
 void LoadTestsPage::applyScenario()
 {
     loadtest::Scenario s;
@@ -283,6 +282,7 @@ bool LoadTestsPage::buildOptions(loadtest::EngineOptions* o, QString* error) con
         }
         o->conninfo = p.pgbouncer;
         o->targetName = QStringLiteral("pgbouncer");
+        o->password = m_passwords.value(o->targetName);
         // Transaction pooling cannot keep a connection's prepared statements.
         o->protocol = loadtest::Protocol::Simple;
         return true;
@@ -300,6 +300,7 @@ bool LoadTestsPage::buildOptions(loadtest::EngineOptions* o, QString* error) con
                     node = n;
     o->conninfo = node.conninfo;
     o->targetName = node.name;
+    o->password = m_passwords.value(node.name);
     o->protocol = loadtest::Protocol::Prepared;
     return true;
 }
@@ -388,6 +389,7 @@ bool LoadTestsPage::startRun(QString* error)
     m_engine = std::make_unique<loadtest::LoadEngine>(o, script);
     connect(m_engine.get(), &loadtest::LoadEngine::secondReady, this, &LoadTestsPage::onSecond, Qt::QueuedConnection);
     connect(m_engine.get(), &loadtest::LoadEngine::finished, this, &LoadTestsPage::onFinished, Qt::QueuedConnection);
+    m_active = true;
     m_engine->start();
     updateButtons();
     m_why->setText(tr("Running against %1 (%2 protocol)").arg(o.targetName, loadtest::protocolName(o.protocol)));
@@ -396,7 +398,7 @@ bool LoadTestsPage::startRun(QString* error)
 
 void LoadTestsPage::stopRun()
 {
-    if (isRunning()) {
+    if (m_engine && m_engine->isRunning()) {
         m_engine->stop();
         m_why->setText(tr("Stopping…"));
     }
@@ -447,7 +449,7 @@ void LoadTestsPage::runNextStep()
     const std::function<void()> step = m_pendingSteps.takeFirst();
     step();
     if (!m_pendingSteps.isEmpty())
-        QTimer::singleShot(0, this, &LoadTestsPage::runNextStep);
+        QTimer::singleShot(kStepGapMs, this, &LoadTestsPage::runNextStep);
 }
 
 void LoadTestsPage::overlayDatabase(double second)
@@ -478,6 +480,7 @@ void LoadTestsPage::onFinished(const loadtest::RunResult& r)
         return;
     }
     m_result = r;
+    m_active = false;
     if (m_audit && m_auditId >= 0)
         m_audit->finish(m_auditId, r.ok,
                         r.ok ? tr("%1 transactions, %2 errors, %3 tps, p95 %4 ms, ended by %5")
@@ -493,7 +496,7 @@ void LoadTestsPage::onFinished(const loadtest::RunResult& r)
         reloadRuns();
     }
     showCard();
-    // The engine's thread has emitted its last signal; finishing here lets isRunning() turn false.
+    // Start enables again only now that the result is audited, stored and shown.
     updateButtons();
     if (!r.ok)
         m_why->setText(tr("Not run: %1").arg(r.error));

@@ -5,6 +5,7 @@
 #include "store/loadrunstore.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QPointer>
 #include <QWidget>
 #include <functional>
@@ -62,7 +63,10 @@ public:
     LoadChart* databaseChart() const { return m_dbChart; }
     LoadRunModel* pastRuns() const { return m_runs; }
     QTableView* pastRunsView() const { return m_table; }
-    bool isRunning() const;
+    // A run is going from startRun() until its result has been handled (audit, store, card).
+    bool isRunning() const { return m_active; }
+    // Passwords keyed as the monitor's (PG node name, "pgbouncer"); memory only, for the engine.
+    void setPasswords(const QHash<QString, QString>& passwords) { m_passwords = passwords; }
     const loadtest::RunResult& lastResult() const { return m_result; }
     qint64 lastRunId() const { return m_lastRunId; }
 
@@ -125,6 +129,8 @@ private:
     qint64 m_auditId = -1;
     qint64 m_lastRunId = 0;
     qint64 m_baselineId = 0;
+    bool m_active = false;
+    QHash<QString, QString> m_passwords;
     QList<std::function<void()>> m_pendingSteps; // chart updates spread over event-loop turns
 };
 

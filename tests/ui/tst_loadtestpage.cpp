@@ -187,7 +187,14 @@ private Q_SLOTS:
         const int users = 300;
         choose(page, ui::LoadTestsPage::Target::Pgbouncer, users, 10);
         QSignalSpy finished(page, &ui::LoadTestsPage::runFinished);
-        test::StallMeter meter;
+        test::StallMeter meter, running;
+        // `running` covers the seconds the charts update (first LoadSecond to the result), apart
+        // from Start's and the result's own work (audit and store writes, the card).
+        connect(page, &ui::LoadTestsPage::secondArrived, &running, [&running] {
+            if (running.ticks() == 0)
+                running.start();
+        });
+        connect(page, &ui::LoadTestsPage::runFinished, &running, [&running] { running.stop(); });
         meter.start();
         QString error;
         QVERIFY2(page->startRun(&error), qPrintable(error));
@@ -198,8 +205,9 @@ private Q_SLOTS:
         QCOMPARE(r.protocol, QStringLiteral("simple"));
         QCOMPARE(r.maxActiveUsers, users);
         qInfo("BENCH loadtests_tab users=%d seconds=%.1f tps=%.0f p95_ms=%.2f errors=%lld gui_longest_stall_ms=%.1f "
-              "ticks=%d",
-              users, r.durationSec, r.tps, r.latency.p95Ms, r.errors, meter.longestStallMs(), meter.ticks());
+              "during_seconds_ms=%.1f ticks=%d",
+              users, r.durationSec, r.tps, r.latency.p95Ms, r.errors, meter.longestStallMs(), running.longestStallMs(),
+              meter.ticks());
         QVERIFY2(meter.longestStallMs() < 100, qPrintable(QString::number(meter.longestStallMs())));
         w.insight()->shutdown();
         w.monitor()->shutdown();
