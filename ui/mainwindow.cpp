@@ -3,13 +3,13 @@
 #include "cachepage.h"
 #include "drillspage.h"
 #include "indexespage.h"
+#include "loadtestspage.h"
 #include "models/nodetablemodel.h"
 #include "models/querypatternmodel.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
 #include "monitor/poolmonitor.h"
 #include "overviewpage.h"
-#include "placeholderpage.h"
 #include "poolpage.h"
 #include "querypatternspage.h"
 #include "replicationpage.h"
@@ -89,7 +89,8 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     m_tabs->addTab(m_replicationPage, tr("Replication"));
     m_drillsPage = new DrillsPage(m_monitor, m_audit.get(), this);
     m_tabs->addTab(m_drillsPage, tr("Drills"));
-    addPlaceholderTabs();
+    m_loadTestsPage = new LoadTestsPage(m_monitor, m_audit.get(), m_store.get(), this);
+    m_tabs->addTab(m_loadTestsPage, tr("Load tests"));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
 
@@ -120,21 +121,6 @@ MainWindow::~MainWindow()
     m_monitor->shutdown();
 }
 
-void MainWindow::addPlaceholderTabs()
-{
-    const struct
-    {
-        const char* title;
-        const char* body;
-    } tabs[] = {
-        {QT_TR_NOOP("Load tests"),
-         QT_TR_NOOP("the team's load scenarios with live RPS, p50/p95/p99/max latency, error rate, saved runs "
-                    "and reports.")},
-    };
-    for (const auto& t : tabs)
-        m_tabs->addTab(new PlaceholderPage(tr(t.title), tr(t.body), this), tr(t.title));
-}
-
 void MainWindow::setProfileNames(const QStringList& names, const QString& current)
 {
     const QSignalBlocker block(m_profiles);
@@ -150,6 +136,7 @@ void MainWindow::connectTo(const Profile& profile, const QHash<QString, QString>
     m_patterns->clear();
     m_insight->setPasswords(passwords);
     m_poolPage->pool()->setPasswords(passwords);
+    m_loadTestsPage->setPasswords(passwords);
     m_monitor->start(profile, passwords, periodMs);
     QList<NodeKind> kinds;
     for (const NodeSpec& s : ClusterMonitor::specsFor(profile, {}, periodMs))

@@ -30,6 +30,7 @@ namespace vigil::ui {
 class CachePage;
 class IndexesPage;
 class DrillsPage;
+class LoadTestsPage;
 class OverviewPage;
 class PoolPage;
 class QueryPatternsPage;
@@ -55,6 +56,7 @@ public:
     CachePage* cache() const { return m_cachePage; }
     IndexesPage* indexes() const { return m_indexesPage; }
     DrillsPage* drills() const { return m_drillsPage; }
+    LoadTestsPage* loadTests() const { return m_loadTestsPage; }
     PoolPage* pool() const { return m_poolPage; }
     ReplicationPage* replication() const { return m_replicationPage; }
     store::LocalStore* store() const { return m_store.get(); }
@@ -81,7 +83,6 @@ protected:
 private:
     void onSnapshot(const vigil::NodeSnapshot& snapshot);
     void updateStatusBar();
-    void addPlaceholderTabs();
 
     std::unique_ptr<store::LocalStore> m_store;
     std::unique_ptr<store::SlowHistory> m_history;
@@ -95,6 +96,7 @@ private:
     CachePage* m_cachePage;
     IndexesPage* m_indexesPage;
     DrillsPage* m_drillsPage = nullptr;
+    LoadTestsPage* m_loadTestsPage = nullptr;
     PoolPage* m_poolPage = nullptr;
     ReplicationPage* m_replicationPage = nullptr;
     QTabWidget* m_tabs;

@@ -1,0 +1,218 @@
+// The Load tests tab offscreen on the live sandbox: a short trading run started from the tab
+// delivers one update a second to the charts, ends with a summary card holding the RunResult's
+// figures, is audited, stored and listed in Past runs, and exports HTML and CSV with the same
+// figures; a second run stopped mid-way ends cleanly and compares with the first as baseline; a
+// read-only profile cannot start; and 300 users through pgbouncer leave the GUI thread responsive
+// (longest stall printed as a BENCH line). Screenshot of a live run saved.
+#include "loadtest/loadresult.h"
+#include "models/loadrunmodel.h"
+#include "monitor/clustermonitor.h"
+#include "monitor/insightmonitor.h"
+#include "stallmeter.h"
+#include "store/auditlog.h"
+#include "store/loadrunstore.h"
+#include "testsupport.h"
+#include "ui/loadchart.h"
+#include "ui/loadtestspage.h"
+#include "ui/mainwindow.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vigil;
+using loadtest::LoadSecond;
+using loadtest::RunResult;
+
+class TestLoadTestPage : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    static void choose(ui::LoadTestsPage* page, ui::LoadTestsPage::Target target, int users, int seconds)
+    {
+        page->scenario()->setCurrentIndex(0);
+        page->workload()->setCurrentIndex(page->workload()->findData(QStringLiteral("trading")));
+        page->target()->setCurrentIndex(page->target()->findData(int(target)));
+        page->users()->setValue(users);
+        page->duration()->setValue(seconds);
+    }
+
+    static QString readAll(const QString& path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    }
+
+private Q_SLOTS:
+    void runFromTheTab()
+    {
+        ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
+        ui::LoadTestsPage* page = w.loadTests();
+        QAbstractItemModelTester tester(page->pastRuns(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(w.tabs()->indexOf(page), 8); // last, after Drills
+        QCOMPARE(w.tabs()->tabText(8), QStringLiteral("Load tests"));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.connectTo(test::sandboxProfile(), {}, 500);
+        w.tabs()->setCurrentWidget(page);
+        QTRY_VERIFY_WITH_TIMEOUT(page->startButton()->isEnabled(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.monitor()->latestAll().isEmpty(), 10000);
+
+        choose(page, ui::LoadTestsPage::Target::Primary, 10, 5);
+        VERIFY_CONTAINS(page->equivalentCommand(), "vigil loadtest --sandbox-dir");
+        VERIFY_CONTAINS(page->equivalentCommand(), "--users 10 --duration 5 --builtin trading");
+        QSignalSpy seconds(page, &ui::LoadTestsPage::secondArrived);
+        QSignalSpy finished(page, &ui::LoadTestsPage::runFinished);
+        QString error;
+        QVERIFY2(page->startRun(&error), qPrintable(error));
+        QVERIFY(!page->startButton()->isEnabled()); // one run at a time
+        QVERIFY(page->stopButton()->isEnabled());
+        QVERIFY(!page->startRun(&error));
+        QTRY_VERIFY_WITH_TIMEOUT(seconds.size() >= 3, 10000);
+        QVERIFY(page->rpsChart()->pointCount(QStringLiteral("RPS")) >= 3);
+        QVERIFY(finished.wait(20000));
+
+        const auto r = finished.first().first().value<RunResult>();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.stopReason, QStringLiteral("duration"));
+        QCOMPARE(r.target, QStringLiteral("pg1"));
+        QVERIFY2(r.errors == 0, qPrintable(r.messages.join(QLatin1Char('\n'))));
+        QVERIFY(r.transactions > 50);
+        QCOMPARE(seconds.size(), r.seconds.size());
+        QCOMPARE(page->rpsChart()->pointCount(QStringLiteral("RPS")), int(r.seconds.size()));
+        QCOMPARE(page->usersChart()->lastValue(QStringLiteral("active")), double(r.seconds.last().activeUsers));
+        // The monitored cluster over the same seconds: the replica's lag and pgbouncer's queue.
+        QVERIFY(page->databaseChart()->pointCount(QStringLiteral("replica lag s")) > 0);
+        QVERIFY(page->databaseChart()->pointCount(QStringLiteral("pool waiting")) > 0);
+        QVERIFY(page->startButton()->isEnabled());
+        QVERIFY(!page->stopButton()->isEnabled());
+        // The summary card carries the RunResult's figures.
+        const QString card = page->summaryCard()->text();
+        VERIFY_CONTAINS(card, QStringLiteral("Requests: %1").arg(r.transactions));
+        VERIFY_CONTAINS(card, QStringLiteral("p95: %1 ms").arg(r.latency.p95Ms, 0, 'f', 2));
+        VERIFY_CONTAINS(card, QStringLiteral("p99: %1 ms").arg(r.latency.p99Ms, 0, 'f', 2));
+        VERIFY_CONTAINS(card, QStringLiteral("Throughput: %1/s").arg(r.tps, 0, 'f', 1));
+        VERIFY_CONTAINS(card, "Success rate: 100.00 %");
+
+        // Audited, stored, listed.
+        const auto audit = w.auditLog()->list(5);
+        QVERIFY(!audit.isEmpty());
+        QCOMPARE(audit.first().entry.action, QStringLiteral("loadtest"));
+        QCOMPARE(audit.first().state, store::AuditRecord::State::Ok);
+        VERIFY_CONTAINS(audit.first().detail, QStringLiteral("%1 transactions").arg(r.transactions));
+        QVERIFY(page->lastRunId() > 0);
+        QCOMPARE(page->pastRuns()->rowCount(), 1);
+        QCOMPARE(page->pastRuns()->index(0, 0).data(LoadRunModel::IdRole).toLongLong(), page->lastRunId());
+        QCOMPARE(page->pastRuns()->index(0, LoadRunModel::RequestsColumn).data(LoadRunModel::SortRole).toLongLong(),
+                 r.transactions);
+        store::LoadRunStore runs(w.store());
+        QCOMPARE(runs.resultJson(page->lastRunId()).value("requests").toInteger(), r.transactions);
+
+        // Exports.
+        const QString html = m_dir.filePath(QStringLiteral("run.html"));
+        const QString csv = m_dir.filePath(QStringLiteral("run.csv"));
+        QVERIFY2(page->exportHtml(html, &error), qPrintable(error));
+        QVERIFY2(page->exportCsv(csv, &error), qPrintable(error));
+        const QString htmlText = readAll(html);
+        VERIFY_CONTAINS(htmlText, QStringLiteral("<td>%1</td>").arg(r.transactions));
+        VERIFY_CONTAINS(htmlText, "<svg");
+        const QStringList lines = readAll(csv).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), r.seconds.size() + 1);
+        qint64 sum = 0;
+        for (int i = 1; i < lines.size(); ++i)
+            sum += lines[i].split(QLatin1Char(','))[3].toLongLong();
+        QCOMPARE(sum, r.transactions);
+        const qint64 firstRun = page->lastRunId();
+
+        // Stop mid-run: ends promptly, stored, compared with the first run.
+        choose(page, ui::LoadTestsPage::Target::Primary, 10, 60);
+        finished.clear();
+        seconds.clear();
+        QVERIFY2(page->startRun(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(seconds.size() >= 4, 10000);
+        // A live run with the first one listed under Past runs.
+        const QString live = test::outputDir() + QStringLiteral("/loadtests.png");
+        QVERIFY(w.grab().save(live));
+        qInfo("screenshot: %s", qPrintable(live));
+        page->stopRun();
+        QVERIFY(finished.wait(5000));
+        const auto stopped = finished.first().first().value<RunResult>();
+        QCOMPARE(stopped.stopReason, QStringLiteral("stopped"));
+        QVERIFY(stopped.durationSec < 15);
+        QCOMPARE(page->pastRuns()->rowCount(), 2);
+        QVERIFY(page->startButton()->isEnabled());
+        page->setBaseline(firstRun);
+        VERIFY_CONTAINS(page->summaryCard()->text(), "Compared with the run of");
+        VERIFY_CONTAINS(page->summaryCard()->text(), " %)");
+        w.insight()->shutdown();
+        w.monitor()->shutdown();
+    }
+
+    void readOnlyCannotStart()
+    {
+        ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
+        Profile ro = test::sandboxProfile();
+        ro.readOnly = true;
+        w.connectTo(ro, {}, 500);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.insight()->node().isEmpty(), 10000);
+        QVERIFY(!w.loadTests()->startButton()->isEnabled());
+        VERIFY_CONTAINS(w.loadTests()->reason()->text(), "read-only");
+        QString error;
+        QVERIFY(!w.loadTests()->startRun(&error));
+        VERIFY_CONTAINS(error, "read-only");
+        // The earlier runs of this profile name are listed all the same.
+        QTRY_COMPARE_WITH_TIMEOUT(w.loadTests()->pastRuns()->rowCount(), 2, 5000);
+        w.insight()->shutdown();
+        w.monitor()->shutdown();
+    }
+
+    void manyUsersThroughPgbouncerKeepTheGuiResponsive()
+    {
+        ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
+        ui::LoadTestsPage* page = w.loadTests();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.connectTo(test::sandboxProfile(), {}, 500);
+        w.tabs()->setCurrentWidget(page);
+        QTRY_VERIFY_WITH_TIMEOUT(page->startButton()->isEnabled(), 10000);
+        QTest::qWait(1000); // the tab's first paint is done before the measurement starts
+        const int users = 300;
+        choose(page, ui::LoadTestsPage::Target::Pgbouncer, users, 10);
+        QSignalSpy finished(page, &ui::LoadTestsPage::runFinished);
+        test::StallMeter meter, running;
+        // `running` covers the seconds the charts update (first LoadSecond to the result), apart
+        // from Start's and the result's own work (audit and store writes, the card).
+        connect(page, &ui::LoadTestsPage::secondArrived, &running, [&running] {
+            if (running.ticks() == 0)
+                running.start();
+        });
+        connect(page, &ui::LoadTestsPage::runFinished, &running, [&running] { running.stop(); });
+        meter.start();
+        QString error;
+        QVERIFY2(page->startRun(&error), qPrintable(error));
+        QVERIFY(finished.wait(40000));
+        meter.stop();
+        const auto r = finished.first().first().value<RunResult>();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.protocol, QStringLiteral("simple"));
+        QCOMPARE(r.maxActiveUsers, users);
+        qInfo("BENCH loadtests_tab users=%d seconds=%.1f tps=%.0f p95_ms=%.2f errors=%lld gui_longest_stall_ms=%.1f "
+              "during_seconds_ms=%.1f ticks=%d",
+              users, r.durationSec, r.tps, r.latency.p95Ms, r.errors, meter.longestStallMs(), running.longestStallMs(),
+              meter.ticks());
+        QVERIFY2(meter.longestStallMs() < 100, qPrintable(QString::number(meter.longestStallMs())));
+        w.insight()->shutdown();
+        w.monitor()->shutdown();
+    }
+};
+
+QTEST_MAIN(TestLoadTestPage)
+#include "tst_loadtestpage.moc"

@@ -1,0 +1,120 @@
+#include "loadchart.h"
+
+#include <QChart>
+#include <QLineSeries>
+#include <QValueAxis>
+#include <cmath>
+
+namespace vigil::ui {
+
+LoadChart::LoadChart(const QString& title, const QString& unit, const QStringList& names, QWidget* parent)
+    : QChartView(new QChart, parent)
+    , m_x(new QValueAxis)
+    , m_y(new QValueAxis)
+{
+    chart()->setTitle(title);
+    chart()->legend()->setAlignment(Qt::AlignBottom);
+    chart()->setMargins(QMargins(4, 4, 4, 4));
+    // Plain flat background: the shadow and rounded frame are repainted with every update.
+    chart()->setDropShadowEnabled(false);
+    chart()->setBackgroundRoundness(0);
+    m_x->setLabelFormat(QStringLiteral("%.0f"));
+    m_x->setTitleText(tr("seconds into the run"));
+    m_y->setTitleText(unit);
+    m_y->setLabelFormat(QStringLiteral("%.3g"));
+    chart()->addAxis(m_x, Qt::AlignBottom);
+    chart()->addAxis(m_y, Qt::AlignLeft);
+    for (const QString& name : names) {
+        auto* line = new QLineSeries;
+        line->setName(name);
+        chart()->addSeries(line);
+        line->attachAxis(m_x);
+        line->attachAxis(m_y);
+        m_lines.insert(name, line);
+    }
+    // No antialiasing: a live chart repaints every second while hundreds of users compete for the
+    // same cores, and software antialiasing was the largest part of the GUI thread's work.
+    setRenderHint(QPainter::Antialiasing, false);
+    // Whole seconds on the x axis, whatever the duration.
+    m_x->setTickType(QValueAxis::TicksDynamic);
+    m_x->setTickAnchor(0);
+    setMinimumHeight(160);
+    clear();
+}
+
+void LoadChart::clear()
+{
+    for (QLineSeries* l : std::as_const(m_lines))
+        l->clear();
+    m_maxX = 0;
+    m_maxY = 0;
+    setXRange(m_planned);
+    m_y->setRange(0, 1);
+}
+
+void LoadChart::setPlannedSeconds(double seconds)
+{
+    m_planned = std::max(1.0, seconds);
+    setXRange(std::max(m_planned, m_maxX));
+}
+
+void LoadChart::setXRange(double top)
+{
+    // About five labelled ticks on whole, round seconds (1, 2, 5, 10, 20, 50, ... s apart).
+    double step = 1;
+    for (const double s : {1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0, 3600.0})
+        if (top / s <= 6) {
+            step = s;
+            break;
+        }
+    m_x->setTickInterval(step);
+    m_x->setRange(0, top);
+}
+
+double LoadChart::niceTop(double value)
+{
+    // The next 1, 2 or 5 times a power of ten: the axis (and the chart's layout, the costly part
+    // of an update) changes a few times per run instead of every time the peak creeps up.
+    const double power = std::pow(10.0, std::floor(std::log10(value)));
+    for (const double m : {1.0, 2.0, 5.0, 10.0})
+        if (value <= m * power)
+            return m * power;
+    return 10 * power;
+}
+
+void LoadChart::append(const QString& name, double second, double value)
+{
+    QLineSeries* line = m_lines.value(name);
+    if (!line || !std::isfinite(value))
+        return;
+    line->append(second, value);
+    if (second > m_maxX) {
+        m_maxX = second;
+        if (m_maxX > m_planned)
+            setXRange(niceTop(m_maxX));
+    }
+    if (value > m_maxY) {
+        m_maxY = value;
+        // 10 % headroom so the top line does not sit on the frame.
+        const double top = niceTop(m_maxY * 1.1);
+        if (top != m_y->max()) {
+            // Whole numbers once the scale allows; %g would print 1500 as 1.5e+03.
+            m_y->setLabelFormat(top >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+            m_y->setRange(0, top);
+        }
+    }
+}
+
+int LoadChart::pointCount(const QString& name) const
+{
+    const QLineSeries* l = m_lines.value(name);
+    return l ? int(l->count()) : 0;
+}
+
+double LoadChart::lastValue(const QString& name) const
+{
+    const QLineSeries* l = m_lines.value(name);
+    return l && l->count() > 0 ? l->at(l->count() - 1).y() : 0;
+}
+
+} // namespace vigil::ui

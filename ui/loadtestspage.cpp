@@ -1,0 +1,593 @@
+#include "loadtestspage.h"
+
+#include "actionconfirm.h"
+#include "actions/actiongate.h"
+#include "loadchart.h"
+#include "loadtest/loadengine.h"
+#include "loadtest/loadreport.h"
+#include "loadtest/scenario.h"
+#include "loadtest/workloads.h"
+#include "models/loadrunmodel.h"
+#include "monitor/clustermonitor.h"
+#include "store/auditlog.h"
+#include "tablesetup.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace vigil::ui {
+
+namespace {
+
+const QString kAction = QStringLiteral("loadtest");
+const QString kFileItem = QStringLiteral("File…");
+const QString kRps = QStringLiteral("RPS"), kErrors = QStringLiteral("errors/s");
+const QString kP50 = QStringLiteral("p50"), kP95 = QStringLiteral("p95"), kP99 = QStringLiteral("p99");
+const QString kActive = QStringLiteral("active"), kWanted = QStringLiteral("target");
+const QString kLag = QStringLiteral("replica lag s"), kWaiting = QStringLiteral("pool waiting");
+
+// Between two chart updates of the same second: long enough that each chart's repaint is its own
+// backing-store flush (a zero timer let all four land in one), short enough to read as live.
+constexpr int kStepGapMs = 60;
+
+bool writeFile(const QString& path, const QByteArray& data, QString* error)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(data) < 0 || !f.commit()) {
+        if (error)
+            *error = f.errorString();
+        return false;
+    }
+    return true;
+}
+
+// "+12.3 %" against the baseline, coloured by whether the change is good for this figure.
+QString delta(double now, double base, bool higherIsBetter)
+{
+    if (base == 0)
+        return {};
+    const double pct = 100.0 * (now - base) / base;
+    const bool good = higherIsBetter ? pct >= 0 : pct <= 0;
+    return QStringLiteral(" <span style='color:%1'>(%2%3 %)</span>")
+        .arg(good ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828"), pct >= 0 ? QStringLiteral("+") : QString())
+        .arg(pct, 0, 'f', 1);
+}
+
+} // namespace
+
+LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, store::LocalStore* local, QWidget* parent)
+    : QWidget(parent)
+    , m_monitor(monitor)
+    , m_audit(audit)
+    , m_store(local ? std::make_unique<store::LoadRunStore>(local) : nullptr)
+    , m_runs(new LoadRunModel(this))
+    , m_scenario(new QComboBox(this))
+    , m_workload(new QComboBox(this))
+    , m_target(new QComboBox(this))
+    , m_users(new QSpinBox(this))
+    , m_duration(new QSpinBox(this))
+    , m_start(new QPushButton(tr("Start…"), this))
+    , m_stop(new QPushButton(tr("Stop"), this))
+    , m_exportHtml(new QPushButton(tr("HTML report…"), this))
+    , m_exportCsv(new QPushButton(tr("CSV…"), this))
+    , m_compare(new QPushButton(tr("Compare with baseline"), this))
+    , m_why(new QLabel(this))
+    , m_card(new QLabel(this))
+    , m_rpsChart(new LoadChart(tr("Throughput"), tr("per second"), {kRps, kErrors}, this))
+    , m_latencyChart(new LoadChart(tr("Latency"), tr("ms"), {kP50, kP95, kP99}, this))
+    , m_usersChart(new LoadChart(tr("Virtual users"), tr("users"), {kActive, kWanted}, this))
+    , m_dbChart(new LoadChart(tr("Monitored database"), tr("s / clients"), {kLag, kWaiting}, this))
+    , m_table(new QTableView(this))
+{
+    m_scenario->addItem(tr("(none: users and duration below)"));
+    for (const loadtest::Scenario& s : loadtest::availableScenarios())
+        m_scenario->addItem(s.name, s.name);
+    m_scenario->setToolTip(tr("The team's scenario presets and your saved scenarios (users, ramp, duration, "
+                              "workload, stop conditions)"));
+    for (const QString& w : loadtest::builtinWorkloads())
+        m_workload->addItem(w, w);
+    m_workload->addItem(kFileItem);
+    m_workload->setToolTip(tr("A built-in workload or a pgbench-style script file"));
+    m_target->addItem(tr("Primary (direct)"), int(Target::Primary));
+    m_target->addItem(tr("Through pgbouncer"), int(Target::Pgbouncer));
+    m_target->setToolTip(tr("pgbouncer in transaction mode gets the simple protocol (no prepared statements)"));
+    m_users->setRange(1, 5000);
+    m_users->setValue(10);
+    m_users->setToolTip(tr("Virtual users (one connection each)"));
+    m_duration->setRange(1, 24 * 3600);
+    m_duration->setValue(30);
+    m_duration->setSuffix(tr(" s"));
+    m_start->setToolTip(tr("Start the run after confirming the equivalent vigil loadtest command"));
+    m_stop->setToolTip(tr("End the run now; statements in flight get 200 ms, then are cancelled"));
+    m_exportHtml->setToolTip(tr("Save the last run as a self-contained HTML report with its charts"));
+    m_exportCsv->setToolTip(tr("Save the last run's per-second series as CSV"));
+    m_compare->setToolTip(tr("Use the run selected in Past runs as the baseline of the summary card"));
+    m_why->setWordWrap(true);
+    m_card->setWordWrap(true);
+    m_card->setTextFormat(Qt::RichText);
+    m_card->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_card->setText(tr("No run in this session."));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Scenario"), m_scenario);
+    form->addRow(tr("Workload"), m_workload);
+    form->addRow(tr("Target"), m_target);
+    form->addRow(tr("Users"), m_users);
+    form->addRow(tr("Duration"), m_duration);
+    auto* buttons = new QHBoxLayout;
+    for (QPushButton* b : {m_start, m_stop, m_exportHtml, m_exportCsv})
+        buttons->addWidget(b);
+    buttons->addStretch(1);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->addLayout(form);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(m_why);
+    leftLayout->addWidget(m_card);
+    leftLayout->addStretch(1);
+
+    auto* charts = new QWidget(this);
+    auto* grid = new QGridLayout(charts);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_rpsChart, 0, 0);
+    grid->addWidget(m_latencyChart, 0, 1);
+    grid->addWidget(m_usersChart, 1, 0);
+    grid->addWidget(m_dbChart, 1, 1);
+    auto* runsBox = new QWidget(this);
+    auto* runsLayout = new QVBoxLayout(runsBox);
+    runsLayout->setContentsMargins(0, 0, 0, 0);
+    auto* runsHead = new QHBoxLayout;
+    runsHead->addWidget(new QLabel(tr("<b>Past runs</b>"), this));
+    runsHead->addStretch(1);
+    runsHead->addWidget(m_compare);
+    runsLayout->addLayout(runsHead);
+    runsLayout->addWidget(m_table);
+    grid->addWidget(runsBox, 2, 0, 1, 2);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(charts);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    setupTable(m_table, m_runs);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->sortByColumn(LoadRunModel::StartedColumn, Qt::DescendingOrder);
+
+    connect(m_scenario, &QComboBox::currentIndexChanged, this, &LoadTestsPage::applyScenario);
+    connect(m_workload, &QComboBox::activated, this, [this] {
+        if (m_workload->currentText() != kFileItem)
+            return;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Workload script"), {}, tr("SQL (*.sql);;All (*)"));
+        if (path.isEmpty()) {
+            m_workload->setCurrentIndex(0);
+            return;
+        }
+        m_workloadFile = path;
+        m_workload->setItemText(m_workload->currentIndex(), path);
+    });
+    connect(m_start, &QPushButton::clicked, this, &LoadTestsPage::askStart);
+    connect(m_stop, &QPushButton::clicked, this, &LoadTestsPage::stopRun);
+    connect(m_compare, &QPushButton::clicked, this, [this] {
+        const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+        setBaseline(rows.isEmpty() ? 0 : rows.first().data(LoadRunModel::IdRole).toLongLong());
+    });
+    connect(m_exportHtml, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("HTML report"),
+                                                          QStringLiteral("vigil-loadtest.html"), tr("HTML (*.html)"));
+        QString error;
+        if (!path.isEmpty() && !exportHtml(path, &error))
+            m_why->setText(tr("Could not save %1: %2").arg(path, error));
+    });
+    connect(m_exportCsv, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Per-second CSV"),
+                                                          QStringLiteral("vigil-loadtest.csv"), tr("CSV (*.csv)"));
+        QString error;
+        if (!path.isEmpty() && !exportCsv(path, &error))
+            m_why->setText(tr("Could not save %1: %2").arg(path, error));
+    });
+    connect(m_monitor, &ClusterMonitor::started, this, [this] {
+        reloadRuns();
+        updateButtons();
+    });
+    connect(m_monitor, &ClusterMonitor::stopped, this, &LoadTestsPage::updateButtons);
+    updateButtons();
+}
+
+LoadTestsPage::~LoadTestsPage()
+{
+    // The engine's destructor stops the run and joins its thread (within ~250 ms); its queued
+    // signals die with it, so nothing reaches this half-destroyed page.
+    m_engine.reset();
+}
+
+void LoadTestsPage::applyScenario()
+{
+    loadtest::Scenario s;
+    QString error;
+    const QString name = m_scenario->currentData().toString();
+    if (name.isEmpty() || !loadtest::findScenario(name, &s, &error))
+        return;
+    // A scenario fills the overrides; the operator may still change them before Start.
+    m_users->setValue(s.users);
+    m_duration->setValue(s.durationSec);
+    const int w = m_workload->findData(s.workload);
+    if (w >= 0)
+        m_workload->setCurrentIndex(w);
+}
+
+void LoadTestsPage::updateButtons()
+{
+    const Profile& p = m_monitor->profile();
+    const bool running = isRunning();
+    const actions::GateDecision gate = actions::gate(p, kAction);
+    QString why;
+    if (p.name.isEmpty() || !m_monitor->isRunning())
+        why = tr("Connect to a profile first.");
+    else if (!gate.allowed && !gate.needsTypedName)
+        why = gate.reason;
+    else if (p.pgNodes.isEmpty())
+        why = tr("The profile has no PostgreSQL node.");
+    m_start->setEnabled(why.isEmpty() && !running);
+    m_start->setToolTip(why.isEmpty() ? tr("Start the run after confirming the equivalent vigil loadtest command")
+                                      : why);
+    for (QWidget* w :
+         {static_cast<QWidget*>(m_scenario), static_cast<QWidget*>(m_workload), static_cast<QWidget*>(m_target),
+          static_cast<QWidget*>(m_users), static_cast<QWidget*>(m_duration)})
+        w->setEnabled(!running);
+    m_stop->setEnabled(running);
+    m_exportHtml->setEnabled(m_result.ok && !running);
+    m_exportCsv->setEnabled(m_result.ok && !running);
+    if (!running)
+        m_why->setText(why);
+}
+
+bool LoadTestsPage::buildOptions(loadtest::EngineOptions* o, QString* error) const
+{
+    const Profile& p = m_monitor->profile();
+    loadtest::Scenario s;
+    const QString scenarioName = m_scenario->currentData().toString();
+    if (!scenarioName.isEmpty()) {
+        if (!loadtest::findScenario(scenarioName, &s, error))
+            return false;
+        s.applyTo(o);
+    }
+    o->users = m_users->value();
+    o->durationSec = m_duration->value();
+    o->workloadName = m_workload->currentText() == kFileItem ? QString() : m_workload->currentText();
+    if (o->workloadName.isEmpty()) {
+        *error = tr("Choose a workload file.");
+        return false;
+    }
+    if (Target(m_target->currentData().toInt()) == Target::Pgbouncer) {
+        if (p.pgbouncer.isEmpty()) {
+            *error = tr("The profile has no pgbouncer.");
+            return false;
+        }
+        o->conninfo = p.pgbouncer;
+        o->targetName = QStringLiteral("pgbouncer");
+        o->password = m_passwords.value(o->targetName);
+        // Transaction pooling cannot keep a connection's prepared statements.
+        o->protocol = loadtest::Protocol::Simple;
+        return true;
+    }
+    if (p.pgNodes.isEmpty()) {
+        *error = tr("The profile has no PostgreSQL node.");
+        return false;
+    }
+    // The primary as the last polls saw it: no connection from the GUI thread to find out.
+    PgNode node = p.pgNodes.first();
+    for (const NodeSnapshot& snap : m_monitor->latestAll())
+        if (snap.kind == NodeKind::Postgres && snap.role == NodeRole::Primary)
+            for (const PgNode& n : p.pgNodes)
+                if (n.name == snap.node)
+                    node = n;
+    o->conninfo = node.conninfo;
+    o->targetName = node.name;
+    o->password = m_passwords.value(node.name);
+    o->protocol = loadtest::Protocol::Prepared;
+    return true;
+}
+
+QString LoadTestsPage::equivalentCommand() const
+{
+    const Profile& p = m_monitor->profile();
+    QString cmd = QStringLiteral("vigil loadtest ");
+    cmd += p.sandboxDir.isEmpty() ? QStringLiteral("--profile %1").arg(p.name)
+                                  : QStringLiteral("--sandbox-dir %1").arg(p.sandboxDir);
+    const QString scenarioName = m_scenario->currentData().toString();
+    if (!scenarioName.isEmpty())
+        cmd += QStringLiteral(" --scenario ") + scenarioName;
+    cmd += QStringLiteral(" --users %1 --duration %2").arg(m_users->value()).arg(m_duration->value());
+    const QString w = m_workload->currentText();
+    cmd += loadtest::builtinWorkloads().contains(w) ? QStringLiteral(" --builtin ") + w
+                                                    : QStringLiteral(" --workload ") + w;
+    if (Target(m_target->currentData().toInt()) == Target::Pgbouncer)
+        cmd += QStringLiteral(" --via pgbouncer");
+    if (actions::gate(p, kAction).needsTypedName)
+        cmd += QStringLiteral(" --confirm-profile ") + p.name;
+    return cmd;
+}
+
+void LoadTestsPage::askStart()
+{
+    bool typed = false;
+    QString refusal;
+    const store::AuditEntry entry {{},      m_monitor->profile().name, m_target->currentText(),
+                                   kAction, equivalentCommand(),       {}};
+    if (!confirmAction(this, m_monitor->profile(), kAction, tr("Start load test"),
+                       tr("%1 virtual users for %2 s against %3 of profile \"%4\". The servers get real load; "
+                          "other clients will notice.")
+                           .arg(m_users->value())
+                           .arg(m_duration->value())
+                           .arg(m_target->currentText(), m_monitor->profile().name),
+                       equivalentCommand(), &typed, &refusal)) {
+        if (!refusal.isEmpty()) {
+            if (m_audit)
+                m_audit->refused(entry, refusal);
+            m_why->setText(tr("Not started: %1").arg(refusal));
+        }
+        return;
+    }
+    QString error;
+    if (!startRun(&error))
+        m_why->setText(tr("Not started: %1").arg(error));
+}
+
+bool LoadTestsPage::startRun(QString* error)
+{
+    QString why;
+    const actions::GateDecision gate = actions::gate(m_monitor->profile(), kAction);
+    loadtest::EngineOptions o;
+    loadtest::Script script;
+    if (isRunning())
+        why = tr("A run is already going.");
+    else if (!gate.allowed && !gate.needsTypedName) // the typed name was asked for by askStart()
+        why = gate.reason;
+    else if (buildOptions(&o, &why))
+        loadtest::loadWorkload(o.workloadName, &script, &why); // built-in or the chosen file's path
+    if (!why.isEmpty()) {
+        if (error)
+            *error = why;
+        return false;
+    }
+    // Nothing may reach a server unrecorded: no audit entry, no run.
+    const store::AuditEntry entry {{}, m_monitor->profile().name, o.targetName, kAction, equivalentCommand(), {}};
+    m_auditId = m_audit ? m_audit->begin(entry) : -1;
+    if (m_audit && m_auditId < 0) {
+        if (error)
+            *error = tr("the audit log could not be written, so nothing was run");
+        return false;
+    }
+    m_result = {};
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_pendingSteps.clear();
+    for (LoadChart* c : {m_rpsChart, m_latencyChart, m_usersChart, m_dbChart})
+        m_pendingSteps.append([c, seconds = o.durationSec] {
+            c->setPlannedSeconds(seconds);
+            c->clear();
+        });
+    runNextStep();
+    m_card->setText(tr("Running…"));
+    m_engine.reset(); // a finished engine from the previous run (its thread already ended)
+    m_engine = std::make_unique<loadtest::LoadEngine>(o, script);
+    connect(m_engine.get(), &loadtest::LoadEngine::secondReady, this, &LoadTestsPage::onSecond, Qt::QueuedConnection);
+    connect(m_engine.get(), &loadtest::LoadEngine::finished, this, &LoadTestsPage::onFinished, Qt::QueuedConnection);
+    m_active = true;
+    m_engine->start();
+    updateButtons();
+    m_why->setText(tr("Running against %1 (%2 protocol)").arg(o.targetName, loadtest::protocolName(o.protocol)));
+    return true;
+}
+
+void LoadTestsPage::stopRun()
+{
+    if (m_engine && m_engine->isRunning()) {
+        m_engine->stop();
+        m_why->setText(tr("Stopping…"));
+    }
+}
+
+void LoadTestsPage::onSecond(const loadtest::LoadSecond& s)
+{
+    // One chart per turn of the event loop: a chart whose axes change relayouts and repaints in
+    // tens of milliseconds while the run's users load the same cores, and four of them in one
+    // go would be one long stall rather than four short ones.
+    const double x = s.second;
+    const QList<std::function<void()>> steps {
+        [this, s, x] {
+            m_rpsChart->append(kRps, x, double(s.transactions));
+            m_rpsChart->append(kErrors, x, double(s.errors));
+        },
+        [this, s, x] {
+            if (s.transactions > 0) {
+                m_latencyChart->append(kP50, x, s.latency.p50Ms);
+                m_latencyChart->append(kP95, x, s.latency.p95Ms);
+                m_latencyChart->append(kP99, x, s.latency.p99Ms);
+            }
+        },
+        [this, s, x] {
+            m_usersChart->append(kActive, x, s.activeUsers);
+            m_usersChart->append(kWanted, x, s.targetUsers);
+        },
+        [this, x] { overlayDatabase(x); },
+        [this, s] {
+            m_card->setText(tr("Running… second %1: %2 requests, %3 errors, %4 users, p95 %5 ms")
+                                .arg(s.second)
+                                .arg(s.transactions)
+                                .arg(s.errors)
+                                .arg(s.activeUsers)
+                                .arg(s.latency.p95Ms, 0, 'f', 2));
+            Q_EMIT secondArrived(s);
+        },
+    };
+    m_pendingSteps.append(steps);
+    if (m_pendingSteps.size() == steps.size())
+        runNextStep();
+}
+
+void LoadTestsPage::runNextStep()
+{
+    if (m_pendingSteps.isEmpty())
+        return;
+    const std::function<void()> step = m_pendingSteps.takeFirst();
+    step();
+    if (!m_pendingSteps.isEmpty())
+        QTimer::singleShot(kStepGapMs, this, &LoadTestsPage::runNextStep);
+}
+
+void LoadTestsPage::overlayDatabase(double second)
+{
+    // The monitor's latest polls (already in memory, at most one period old) stand for this
+    // second: worst replica replay lag and clients waiting in pgbouncer for a server connection.
+    double lag = -1;
+    int waiting = -1;
+    for (const NodeSnapshot& n : m_monitor->latestAll()) {
+        if (!n.reachable)
+            continue;
+        if (n.kind == NodeKind::Postgres && n.role == NodeRole::Replica && std::isfinite(n.replayLagSec))
+            lag = std::max(lag, n.replayLagSec);
+        if (n.kind == NodeKind::PgBouncer && n.clientsWaiting >= 0)
+            waiting = std::max(waiting, n.clientsWaiting);
+    }
+    if (lag >= 0)
+        m_dbChart->append(kLag, second, lag);
+    if (waiting >= 0)
+        m_dbChart->append(kWaiting, second, waiting);
+}
+
+void LoadTestsPage::onFinished(const loadtest::RunResult& r)
+{
+    if (!m_pendingSteps.isEmpty()) {
+        // The last second's charts first, so runFinished follows every secondArrived.
+        m_pendingSteps.append([this, r] { onFinished(r); });
+        return;
+    }
+    m_result = r;
+    m_active = false;
+    if (m_audit && m_auditId >= 0)
+        m_audit->finish(m_auditId, r.ok,
+                        r.ok ? tr("%1 transactions, %2 errors, %3 tps, p95 %4 ms, ended by %5")
+                                   .arg(r.transactions)
+                                   .arg(r.errors)
+                                   .arg(r.tps, 0, 'f', 1)
+                                   .arg(r.latency.p95Ms, 0, 'f', 2)
+                                   .arg(r.stopReason)
+                             : tr("not run: %1").arg(r.error));
+    m_auditId = -1;
+    if (r.ok && m_store) {
+        m_lastRunId = m_store->save(m_monitor->profile().name, m_startedAt, r);
+        reloadRuns();
+    }
+    showCard();
+    // Start enables again only now that the result is audited, stored and shown.
+    updateButtons();
+    if (!r.ok)
+        m_why->setText(tr("Not run: %1").arg(r.error));
+    Q_EMIT runFinished(r);
+}
+
+void LoadTestsPage::reloadRuns()
+{
+    if (m_store)
+        m_runs->merge(m_store->list(m_monitor->profile().name));
+}
+
+void LoadTestsPage::setBaseline(qint64 runId)
+{
+    m_baselineId = runId;
+    showCard();
+}
+
+void LoadTestsPage::showCard()
+{
+    if (!m_result.ok) {
+        m_card->setText(m_result.error.isEmpty() ? tr("No run in this session.")
+                                                 : tr("<b>Not run</b>: %1").arg(m_result.error.toHtmlEscaped()));
+        return;
+    }
+    const store::LoadRunRecord now = store::LoadRunRecord::fromResult(m_result);
+    const store::LoadRunRecord* base = nullptr;
+    if (m_baselineId > 0 && m_baselineId != m_lastRunId)
+        base = m_runs->rowAt(m_runs->rowOf(m_baselineId));
+    const auto d = [base](double v, double b, bool up) { return base ? delta(v, b, up) : QString(); };
+    QString card = tr("<b>%1 on %2</b>, %3 users, %4 s, ended by %5")
+                       .arg(m_result.workload.toHtmlEscaped(), m_result.target.toHtmlEscaped())
+                       .arg(now.users)
+                       .arg(m_result.durationSec, 0, 'f', 1)
+                       .arg(m_result.stopReason.toHtmlEscaped());
+    card += tr("<br>Requests: %1%2").arg(m_result.transactions).arg(d(now.requests, base ? base->requests : 0, true));
+    card += tr("<br>Success rate: %1 % (%2 errors)%3")
+                .arg(now.successPct(), 0, 'f', 2)
+                .arg(m_result.errors)
+                .arg(d(now.successPct(), base ? base->successPct() : 0, true));
+    card += tr("<br>Average: %1 ms%2").arg(now.avgMs, 0, 'f', 2).arg(d(now.avgMs, base ? base->avgMs : 0, false));
+    card += tr("<br>p95: %1 ms%2").arg(now.p95Ms, 0, 'f', 2).arg(d(now.p95Ms, base ? base->p95Ms : 0, false));
+    card += tr("<br>p99: %1 ms%2").arg(now.p99Ms, 0, 'f', 2).arg(d(now.p99Ms, base ? base->p99Ms : 0, false));
+    card += tr("<br>Throughput: %1/s%2").arg(now.tps, 0, 'f', 1).arg(d(now.tps, base ? base->tps : 0, true));
+    if (m_result.breakingPoint.reached)
+        card += tr("<br>Breaking point at %1 users: %2")
+                    .arg(m_result.breakingPoint.users)
+                    .arg(m_result.breakingPoint.reason.toHtmlEscaped());
+    if (base)
+        card += tr("<br><i>Compared with the run of %1 (%2, %3 users)</i>")
+                    .arg(base->startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                         base->workload.toHtmlEscaped())
+                    .arg(base->users);
+    m_card->setText(card);
+}
+
+bool LoadTestsPage::exportHtml(const QString& path, QString* error) const
+{
+    if (!m_result.ok) {
+        if (error)
+            *error = tr("no finished run");
+        return false;
+    }
+    return writeFile(path, loadtest::resultToHtml(m_result).toUtf8(), error);
+}
+
+QString LoadTestsPage::secondsCsv(const loadtest::RunResult& r)
+{
+    QString csv = QStringLiteral("second,active_users,target_users,requests,errors,p50_ms,p95_ms,p99_ms,max_ms\r\n");
+    for (const loadtest::LoadSecond& s : r.seconds)
+        csv += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9\r\n")
+                   .arg(s.second)
+                   .arg(s.activeUsers)
+                   .arg(s.targetUsers)
+                   .arg(s.transactions)
+                   .arg(s.errors)
+                   .arg(s.latency.p50Ms, 0, 'f', 3)
+                   .arg(s.latency.p95Ms, 0, 'f', 3)
+                   .arg(s.latency.p99Ms, 0, 'f', 3)
+                   .arg(s.latency.maxMs, 0, 'f', 3);
+    return csv;
+}
+
+bool LoadTestsPage::exportCsv(const QString& path, QString* error) const
+{
+    if (!m_result.ok) {
+        if (error)
+            *error = tr("no finished run");
+        return false;
+    }
+    return writeFile(path, secondsCsv(m_result).toUtf8(), error);
+}
+
+} // namespace vigil::ui
