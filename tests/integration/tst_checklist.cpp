@@ -84,11 +84,12 @@ private Q_SLOTS:
         const Run r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--json"});
         QVERIFY2(r.code == 0, r.out.constData());
         const auto all = items(r);
+        QCOMPARE(all.size(), 11);
         for (const char* id :
              {"nodes", "pg_replication", "redis_replication", "sentinel_quorum", "connections", "pgbouncer_waiting",
-              "slow_patterns", "recommendations", "invalid_indexes", "archiving", "alerts"})
+              "slow_patterns", "recommendations", "invalid_indexes", "archiving", "alerts"}) {
             QVERIFY2(all.contains(id), id);
-        for (const QJsonObject& i : all) {
+            const QJsonObject& i = all[id];
             qInfo("%-18s %-4s %s", qPrintable(i.value("id").toString()), qPrintable(i.value("status").toString()),
                   qPrintable(i.value("figure").toString()));
             QVERIFY(QStringList({"ok", "warn"}).contains(i.value("status").toString()));
@@ -106,6 +107,23 @@ private Q_SLOTS:
         const Run r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--since", "yesterday-ish"});
         QCOMPARE(r.code, 2);
         VERIFY_CONTAINS(QString::fromUtf8(r.err), "--since");
+    }
+
+    // A failed CREATE UNIQUE INDEX CONCURRENTLY leaves an INVALID index behind: a fail.
+    void invalidIndexFails()
+    {
+        pg::Connection c;
+        QVERIFY(open(&c));
+        QVERIFY(!c.exec(QStringLiteral("CREATE UNIQUE INDEX CONCURRENTLY vigil_checklist_invalid ON instruments "
+                                       "(exchange)"))
+                     .ok());
+        const Run r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--json"});
+        QVERIFY(c.exec(QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS vigil_checklist_invalid")).ok());
+        QCOMPARE(r.code, 1);
+        const QJsonObject invalid = items(r).value("invalid_indexes");
+        QCOMPARE(invalid.value("status").toString(), QStringLiteral("fail"));
+        VERIFY_CONTAINS(invalid.value("detail").toString(),
+                        "DROP INDEX CONCURRENTLY \"public\".\"vigil_checklist_invalid\"");
     }
 
     void failingArchiverFails()
