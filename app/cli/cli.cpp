@@ -39,6 +39,9 @@ const Command kCommands[] = {
      "TARGET (--scenario NAME | --users N --duration S [--spawn-rate R]) (--workload FILE | --builtin "
      "select-only|tpcb-like|trading) [--via pgbouncer] [--json] [--report FILE.html]: native load test",
      &loadtestCommand},
+    {"checklist",
+     "TARGET [--since 24h|ISO8601] [--json]: the daily checklist, each item ok/warn/fail; exit 1 on a fail",
+     &checklistCommand},
 };
 
 int usage(QTextStream& out)

@@ -13,4 +13,5 @@ int adviseCommand(const QStringList& args);
 int applyIndexCommand(const QStringList& args);
 int drillCommand(const QStringList& args);
 int loadtestCommand(const QStringList& args);
+int checklistCommand(const QStringList& args);
 } // namespace vigil::cli

@@ -1,0 +1,145 @@
+#include "checklist.h"
+
+#include "cli/poolreport.h"
+#include "cli/replicationreport.h"
+#include "cli/report.h"
+#include "items.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace vigil::checklist {
+
+ChecklistItem item(const QString& id, const QString& title, const QString& status, const QString& figure,
+                   const QString& detail)
+{
+    return {id, title, status, figure, detail};
+}
+
+QString worse(const QString& a, const QString& b)
+{
+    const auto rank = [](const QString& s) { return s == QLatin1String("fail") ? 2 : s == QLatin1String("warn"); };
+    return rank(b) > rank(a) ? b : a;
+}
+
+namespace {
+// Issue 8 §1 (alert rules and their history) is not built: say so instead of reporting none.
+ChecklistItem alertsItem(const QDateTime& since)
+{
+    return item("alerts", QStringLiteral("Alerts fired since ") + since.toString(Qt::ISODate), "warn",
+                QStringLiteral("no alert engine yet"),
+                QStringLiteral("Vigil has no alert rules or alert history yet, so it cannot say which fired"));
+}
+} // namespace
+
+QList<ChecklistItem> build(const cli::Target& target, const ChecklistOptions& options)
+{
+    const Profile& p = target.profile;
+    QList<ChecklistItem> items;
+    // One poll of every node, through the pollers the console and `vigil status` use; the
+    // replication items read the same snapshots, so they describe one moment.
+    const QList<NodeSnapshot> snaps = cli::pollOnce(target);
+    const QJsonObject replication = cli::replicationReport(snaps, p.masterName);
+    items << nodesItem(snaps) << pgReplicationItem(replication, int(p.pgNodes.size()))
+          << redisReplicationItem(replication, int(p.redisNodes.size()))
+          << sentinelItem(replication, int(p.sentinels.size()));
+
+    if (p.pgNodes.isEmpty()) {
+        // A Redis-only target: nothing of PostgreSQL to judge, which is not a failure.
+        const std::pair<const char*, const char*> pgItems[]
+            = {{"connections", "Connection utilisation"}, {"pgbouncer_waiting", "pgbouncer waiting clients"},
+               {"slow_patterns", "Slow query patterns"},  {"recommendations", "Top index recommendations"},
+               {"invalid_indexes", "Invalid indexes"},    {"archiving", "WAL archiving"}};
+        for (const auto& [id, title] : pgItems)
+            items << item(QLatin1String(id), QLatin1String(title), "ok", QStringLiteral("no PostgreSQL in the target"));
+        items << alertsItem(options.since);
+        return items;
+    }
+
+    // The optimization report's figures (slow patterns, pool) as `vigil report` computes them.
+    cli::ReportOptions reportOptions;
+    reportOptions.storePath = options.storePath;
+    QJsonObject report;
+    QString reportError;
+    const bool haveReport = cli::buildReport(target, reportOptions, &report, &reportError);
+
+    pg::Connection conn;
+    QString node, error;
+    const bool primary = cli::openPrimary(target, &conn, &node, &error);
+    // Without pg_stat_statements the report fails as a whole; the pool figures still stand.
+    const QJsonObject pool = haveReport ? report.value("pool").toObject()
+        : primary                       ? cli::poolReport(target, conn)
+                                        : QJsonObject {{"error", error}};
+    items << connectionsItem(pool) << pgbouncerItem(pool);
+    if (haveReport)
+        items << slowPatternsItem(report);
+    else
+        items << item("slow_patterns", QStringLiteral("Slow query patterns"), "fail", "unknown", reportError);
+
+    if (primary) {
+        // The advisor last: a cancelled or failed analysis must not leave the session in a state
+        // the two catalog queries would trip over.
+        const ChecklistItem invalid = invalidIndexesItem(conn);
+        const ChecklistItem archiving = archivingItem(conn, options.since);
+        items << recommendationsItem(conn, options.adviceBudgetMs) << invalid << archiving;
+    } else {
+        items << item("recommendations", QStringLiteral("Top index recommendations"), "fail", "no primary", error)
+              << item("invalid_indexes", QStringLiteral("Invalid indexes"), "fail", "no primary", error)
+              << item("archiving", QStringLiteral("WAL archiving"), "fail", "no primary", error);
+    }
+
+    items << alertsItem(options.since);
+    return items;
+}
+
+bool anyFailed(const QList<ChecklistItem>& items)
+{
+    return std::any_of(items.begin(), items.end(), [](const ChecklistItem& i) { return i.status == "fail"; });
+}
+
+QJsonObject toJson(const QList<ChecklistItem>& items, const QDateTime& generatedAt, const QDateTime& since)
+{
+    QJsonArray array;
+    for (const ChecklistItem& i : items)
+        array.append(QJsonObject {
+            {"id", i.id}, {"title", i.title}, {"status", i.status}, {"figure", i.figure}, {"detail", i.detail}});
+    return QJsonObject {{"ok", !anyFailed(items)},
+                        {"generated_at", generatedAt.toString(Qt::ISODateWithMs)},
+                        {"since", since.toString(Qt::ISODateWithMs)},
+                        {"items", array}};
+}
+
+QString toText(const QList<ChecklistItem>& items, const QDateTime& generatedAt, const QDateTime& since)
+{
+    QString out = QStringLiteral("Vigil daily checklist, %1 (since %2)\n\n")
+                      .arg(generatedAt.toString(Qt::ISODate), since.toString(Qt::ISODate));
+    int width = 0;
+    for (const ChecklistItem& i : items)
+        width = std::max(width, int(i.title.size()));
+    int counts[3] = {0, 0, 0};
+    for (const ChecklistItem& i : items) {
+        counts[i.status == "fail" ? 2 : i.status == "warn"] += 1;
+        out += QStringLiteral("%1  %2  %3\n").arg(i.status.toUpper(), -4).arg(i.title, -width).arg(i.figure);
+        if (i.status != QLatin1String("ok"))
+            for (const QString& line : i.detail.split('\n', Qt::SkipEmptyParts))
+                out += QString(width + 8, ' ') + line + '\n';
+    }
+    out += QStringLiteral("\n%1 ok, %2 warn, %3 fail\n").arg(counts[0]).arg(counts[1]).arg(counts[2]);
+    return out;
+}
+
+QDateTime parseSince(const QString& text, const QDateTime& now)
+{
+    static const QRegularExpression relative(QStringLiteral("^(\\d+)([mhd])$"));
+    if (const auto m = relative.match(text.trimmed()); m.hasMatch()) {
+        const qint64 n = m.captured(1).toLongLong();
+        const qint64 unit = m.captured(2) == "m" ? 60 : m.captured(2) == "h" ? 3600 : 86400;
+        return now.addSecs(-n * unit);
+    }
+    QDateTime t = QDateTime::fromString(text.trimmed(), Qt::ISODateWithMs);
+    if (!t.isValid())
+        t = QDateTime::fromString(text.trimmed(), Qt::ISODate);
+    return t.isValid() ? t.toUTC() : QDateTime();
+}
+
+} // namespace vigil::checklist

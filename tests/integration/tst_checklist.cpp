@@ -1,0 +1,190 @@
+// `vigil checklist`: every item with a status and a figure on the healthy sandbox, and a real
+// archiver failure (archive_command = '/bin/false') turning the archiving item and the exit code
+// into a fail. The primary is restarted twice (archive_mode needs it) and left as it was found.
+#include "pg/pgconnection.h"
+#include "sandbox/sandbox.h"
+#include "testsupport.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vigil;
+
+class TestChecklist : public QObject
+{
+    Q_OBJECT
+    bool m_archiverBroken = false;
+    QString m_primary;
+
+    struct Run
+    {
+        int code = -1;
+        QByteArray out, err;
+    };
+    static Run vigil(const QStringList& args)
+    {
+        static QTemporaryDir data; // the local store of these runs
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
+        p.setProcessEnvironment(env);
+        p.start(test::vigilBinary(), args);
+        if (!p.waitForFinished(60000))
+            p.kill();
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                p.readAllStandardError()};
+    }
+    static QHash<QString, QJsonObject> items(const Run& r)
+    {
+        QJsonParseError e;
+        const QJsonDocument d = QJsonDocument::fromJson(r.out, &e);
+        if (e.error != QJsonParseError::NoError)
+            qFatal("stdout is not JSON: %s\n%s", qPrintable(e.errorString()), r.out.constData());
+        QHash<QString, QJsonObject> out;
+        for (const QJsonValue& v : d.object().value("items").toArray())
+            out.insert(v.toObject().value("id").toString(), v.toObject());
+        return out;
+    }
+    static bool open(pg::Connection* c)
+    {
+        pg::ConnectOptions o;
+        o.conninfo = test::primaryNode().conninfo;
+        o.applicationName = QStringLiteral("checklist-test");
+        return c->open(o);
+    }
+    // Restarts the primary so archive_mode takes effect, then waits for its standby to stream again.
+    static QString restartPrimary(const QString& node)
+    {
+        QString error;
+        if (!sandbox::stopNode(test::sandboxDir(), node, &error)
+            || !sandbox::startNode(test::sandboxDir(), node, &error))
+            return error;
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 20000) {
+            pg::Connection c;
+            if (open(&c)
+                && c.exec(QStringLiteral("SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'")).rows() > 0)
+                return {};
+            QTest::qWait(200);
+        }
+        return QStringLiteral("the standby did not stream again within 20 s");
+    }
+
+private Q_SLOTS:
+    void initTestCase() { m_primary = test::primaryNode().name; }
+
+    void healthySandboxHasNoFail()
+    {
+        const Run r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--json"});
+        QVERIFY2(r.code == 0, r.out.constData());
+        const auto all = items(r);
+        QCOMPARE(all.size(), 11);
+        for (const char* id :
+             {"nodes", "pg_replication", "redis_replication", "sentinel_quorum", "connections", "pgbouncer_waiting",
+              "slow_patterns", "recommendations", "invalid_indexes", "archiving", "alerts"}) {
+            QVERIFY2(all.contains(id), id);
+            const QJsonObject& i = all[id];
+            qInfo("%-18s %-4s %s", qPrintable(i.value("id").toString()), qPrintable(i.value("status").toString()),
+                  qPrintable(i.value("figure").toString()));
+            QVERIFY(QStringList({"ok", "warn"}).contains(i.value("status").toString()));
+            QVERIFY(!i.value("figure").toString().isEmpty());
+        }
+        QCOMPARE(all["nodes"].value("figure").toString(), QStringLiteral("8 of 8 up"));
+        QCOMPARE(all["pg_replication"].value("status").toString(), QStringLiteral("ok"));
+        // The sandbox does not archive, and there is no alert engine: both say so as a warn.
+        QCOMPARE(all["archiving"].value("figure").toString(), QStringLiteral("archiving off"));
+        QCOMPARE(all["alerts"].value("figure").toString(), QStringLiteral("no alert engine yet"));
+    }
+
+    void badSinceIsUsageError()
+    {
+        const Run r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--since", "yesterday-ish"});
+        QCOMPARE(r.code, 2);
+        VERIFY_CONTAINS(QString::fromUtf8(r.err), "--since");
+    }
+
+    // A failed CREATE UNIQUE INDEX CONCURRENTLY leaves an INVALID index behind: a fail.
+    void invalidIndexFails()
+    {
+        pg::Connection c;
+        QVERIFY(open(&c));
+        QVERIFY(!c.exec(QStringLiteral("CREATE UNIQUE INDEX CONCURRENTLY vigil_checklist_invalid ON instruments "
+                                       "(exchange)"))
+                     .ok());
+        const Run r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--json"});
+        QVERIFY(c.exec(QStringLiteral("DROP INDEX CONCURRENTLY IF EXISTS vigil_checklist_invalid")).ok());
+        QCOMPARE(r.code, 1);
+        const QJsonObject invalid = items(r).value("invalid_indexes");
+        QCOMPARE(invalid.value("status").toString(), QStringLiteral("fail"));
+        VERIFY_CONTAINS(invalid.value("detail").toString(),
+                        "DROP INDEX CONCURRENTLY \"public\".\"vigil_checklist_invalid\"");
+    }
+
+    void failingArchiverFails()
+    {
+        pg::Connection c;
+        QVERIFY(open(&c));
+        m_archiverBroken = true;
+        QVERIFY(c.exec(QStringLiteral("ALTER SYSTEM SET archive_mode = on")).ok());
+        QVERIFY(c.exec(QStringLiteral("ALTER SYSTEM SET archive_command = '/bin/false'")).ok());
+        c.close();
+        const QString restarted = restartPrimary(m_primary);
+        QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
+
+        // A write, then a segment switch: the closed segment is handed to archive_command.
+        QVERIFY(open(&c));
+        const qint64 before = c.exec(QStringLiteral("SELECT failed_count FROM pg_stat_archiver")).toInt64(0, 0);
+        QVERIFY(c.exec(QStringLiteral("CREATE TABLE vigil_checklist_probe ()")).ok());
+        QVERIFY(c.exec(QStringLiteral("DROP TABLE vigil_checklist_probe")).ok());
+        QVERIFY(c.exec(QStringLiteral("SELECT pg_switch_wal()")).ok());
+        QString failedWal;
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 15000) {
+            const pg::Result a = c.exec(QStringLiteral("SELECT failed_count, last_failed_wal FROM pg_stat_archiver"));
+            if (a.toInt64(0, 0) > before) {
+                failedWal = a.text(0, 1);
+                break;
+            }
+            QTest::qWait(200);
+        }
+        QVERIFY2(!failedWal.isEmpty(), "the archiver did not report a failure within 15 s");
+
+        const Run r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--json"});
+        QCOMPARE(r.code, 1);
+        const QJsonObject archiving = items(r).value("archiving");
+        qInfo("archiving: %s", qPrintable(archiving.value("figure").toString()));
+        QCOMPARE(archiving.value("status").toString(), QStringLiteral("fail"));
+        VERIFY_CONTAINS(archiving.value("figure").toString(), "failing since");
+        VERIFY_CONTAINS(archiving.value("figure").toString(), failedWal);
+        QVERIFY(!QJsonDocument::fromJson(r.out).object().value("ok").toBool());
+
+        const Run text = vigil({"checklist", "--sandbox-dir", test::sandboxDir()});
+        QCOMPARE(text.code, 1);
+        VERIFY_CONTAINS(QString::fromUtf8(text.out), "FAIL  WAL archiving");
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_archiverBroken)
+            return;
+        pg::Connection c;
+        QVERIFY(open(&c));
+        QVERIFY(c.exec(QStringLiteral("ALTER SYSTEM RESET archive_command")).ok());
+        QVERIFY(c.exec(QStringLiteral("ALTER SYSTEM RESET archive_mode")).ok());
+        c.close();
+        const QString restarted = restartPrimary(m_primary);
+        QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
+        QVERIFY(open(&c));
+        QCOMPARE(c.exec(QStringLiteral("SHOW archive_mode")).text(0, 0), QStringLiteral("off"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChecklist)
+#include "tst_checklist.moc"
