@@ -281,11 +281,21 @@ DrillResult RedisFailoverDrill::run(const std::function<void(const DrillStep&)>&
             QHash<QString, QString> repl;
             while (t.now() < until && !m_abort) {
                 repl = info(oldMaster, "replication");
+                // Both sides: the replica's link is up and the master lists it online (not still
+                // in a full resync, wait_bgsave), so the next drill's pre-flight finds it ready.
+                const auto master = info(newMaster, "replication");
+                bool online = false;
+                for (auto it = master.constBegin(); it != master.constEnd(); ++it)
+                    online = online
+                        || (it.key().startsWith(QLatin1String("slave"))
+                            && it.value().contains(QLatin1String("port=") + oldMaster.section(QLatin1Char(':'), -1))
+                            && it.value().contains(QLatin1String("state=online")));
                 if (repl.value(QStringLiteral("role")) == QLatin1String("slave")
                     && repl.value(QStringLiteral("master_port")) == newPort
-                    && repl.value(QStringLiteral("master_link_status")) == QLatin1String("up")) {
+                    && repl.value(QStringLiteral("master_link_status")) == QLatin1String("up") && online) {
                     res.repaired = true;
-                    *d = QStringLiteral("%1 replicates from %2, link up").arg(oldMaster, newMaster);
+                    *d = QStringLiteral("%1 replicates from %2, link up, online on the master")
+                             .arg(oldMaster, newMaster);
                     return true;
                 }
                 QThread::msleep(100);
