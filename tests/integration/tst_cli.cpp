@@ -3,11 +3,11 @@
 #include "pg/pgconnection.h"
 #include "testsupport.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
