@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace vigil::drills {
 
 QJsonObject DrillResult::toJson() const
@@ -30,6 +32,16 @@ QJsonObject DrillResult::toJson() const
         {"probe_per_100ms", buckets},
         {"run_id", runId},
         {"repaired", repaired}};
+}
+
+void DrillResult::conclude(const QString& next)
+{
+    ok = !steps.isEmpty() && std::all_of(steps.begin(), steps.end(), [](const DrillStep& s) { return s.ok(); });
+    if (ok)
+        return;
+    aborted = true;
+    abortReason = steps.isEmpty() ? QString() : steps.last().name + QStringLiteral(": ") + steps.last().detail;
+    nextAction = next;
 }
 
 } // namespace vigil::drills

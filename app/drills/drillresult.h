@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QMetaType>
 #include <QString>
 
@@ -52,6 +53,25 @@ struct DrillResult
 
     // `vigil drill ... --json` (issue 6 field names).
     QJsonObject toJson() const;
+
+    // Probe figures from a stopped probe's writes (any struct with seq, sentMs, ackMs).
+    template <class Write> void takeProbe(const QList<Write>& writes, qint64 acknowledged, qint64 failed)
+    {
+        probeAcknowledged = acknowledged;
+        probeFailed = failed;
+        QMap<qint64, ProbeBucket> buckets;
+        for (const Write& w : writes) {
+            if (w.ackMs >= 0)
+                acknowledgedSeqs << w.seq;
+            ProbeBucket& b = buckets[w.sentMs / 100];
+            b.atMs = (w.sentMs / 100) * 100;
+            (w.ackMs >= 0 ? b.acknowledged : b.failed)++;
+        }
+        probe = buckets.values();
+    }
+    // ok when every step passed; otherwise aborted, with the failed step as the reason and
+    // `next` as what the operator must do.
+    void conclude(const QString& next);
 };
 
 } // namespace vigil::drills

@@ -71,30 +71,11 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
         return true;
     };
     const auto finish = [&](const QString& next) {
-        if (probe)
-            probe->stop();
         if (probe) {
-            res.probeAcknowledged = probe->acknowledged();
-            res.probeFailed = probe->failed();
-            QMap<qint64, ProbeBucket> buckets;
-            for (const PgWriteProbe::Write& w : probe->writes()) {
-                if (w.ackMs >= 0)
-                    res.acknowledgedSeqs << w.seq;
-                ProbeBucket& b = buckets[w.sentMs / 100];
-                b.atMs = (w.sentMs / 100) * 100;
-                (w.ackMs >= 0 ? b.acknowledged : b.failed)++;
-            }
-            res.probe = buckets.values();
+            probe->stop();
+            res.takeProbe(probe->writes(), probe->acknowledged(), probe->failed());
         }
-        res.ok = !res.steps.isEmpty()
-            && std::all_of(res.steps.begin(), res.steps.end(), [](const DrillStep& s) { return s.ok(); });
-        if (!res.ok) {
-            res.aborted = true;
-            res.abortReason = res.steps.isEmpty()
-                ? QString()
-                : res.steps.last().name + QStringLiteral(": ") + res.steps.last().detail;
-            res.nextAction = next;
-        }
+        res.conclude(next);
         return res;
     };
 

@@ -7,7 +7,6 @@
 #include "steptimeline.h"
 
 #include <QLocale>
-#include <QMap>
 #include <QThread>
 #include <QUuid>
 #include <csignal>
@@ -77,27 +76,9 @@ DrillResult RedisFailoverDrill::run(const std::function<void(const DrillStep&)>&
             ::kill(pid_t(pid), SIGCONT); // never leave a server frozen, whatever failed
         if (probe) {
             probe->stop();
-            res.probeAcknowledged = probe->acknowledged();
-            res.probeFailed = probe->failed();
-            QMap<qint64, ProbeBucket> buckets;
-            for (const RedisWriteProbe::Write& w : probe->writes()) {
-                if (w.ackMs >= 0)
-                    res.acknowledgedSeqs << w.seq;
-                ProbeBucket& b = buckets[w.sentMs / 100];
-                b.atMs = (w.sentMs / 100) * 100;
-                (w.ackMs >= 0 ? b.acknowledged : b.failed)++;
-            }
-            res.probe = buckets.values();
+            res.takeProbe(probe->writes(), probe->acknowledged(), probe->failed());
         }
-        res.ok = !res.steps.isEmpty()
-            && std::all_of(res.steps.begin(), res.steps.end(), [](const DrillStep& st) { return st.ok(); });
-        if (!res.ok) {
-            res.aborted = true;
-            res.abortReason = res.steps.isEmpty()
-                ? QString()
-                : res.steps.last().name + QStringLiteral(": ") + res.steps.last().detail;
-            res.nextAction = next;
-        }
+        res.conclude(next);
         return res;
     };
 
