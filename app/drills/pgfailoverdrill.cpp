@@ -24,24 +24,6 @@ QString fmt(qint64 v)
     return QLocale(QLocale::English).toString(v);
 }
 
-bool open(pg::Connection* c, int port, QString* error)
-{
-    pg::ConnectOptions o;
-    o.conninfo = sandbox::State::pgConninfo(port);
-    o.applicationName = QStringLiteral("vigil-drill");
-    o.connectTimeoutSec = 2;
-    o.statementTimeoutMs = 35000;
-    if (c->open(o)) {
-        // Notices ("terminating connection due to immediate shutdown", "already exists,
-        // skipping") are what a drill causes or expects; its steps report what matters.
-        PQsetNoticeProcessor(
-            c->raw(), [](void*, const char*) {}, nullptr);
-        return true;
-    }
-    *error = c->lastError();
-    return false;
-}
-
 } // namespace
 
 PgFailoverDrill::PgFailoverDrill(Options options)
@@ -89,7 +71,7 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
             for (const QString& node : {QStringLiteral("pg1"), QStringLiteral("pg2")}) {
                 pg::Connection c;
                 const int port = node == QLatin1String("pg1") ? s.pg1Port : s.pg2Port;
-                if (!open(&c, port, d)) {
+                if (!sandbox::openDrillSession(port, &c, d, QStringLiteral("trading"))) {
                     *d = QStringLiteral("%1 is not reachable: %2").arg(node, *d);
                     return false;
                 }
@@ -102,7 +84,8 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
                          .arg(oldNode.isEmpty() ? QStringLiteral("two standbys") : QStringLiteral("two primaries"));
                 return false;
             }
-            if (!open(&primary, oldPort, d) || !open(&replica, newPort, d))
+            if (!sandbox::openDrillSession(oldPort, &primary, d, QStringLiteral("trading"))
+                || !sandbox::openDrillSession(newPort, &replica, d, QStringLiteral("trading")))
                 return false;
             const pg::Result r = primary.exec(
                 QStringLiteral("/* vigil */ SELECT state, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), "
@@ -281,7 +264,7 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
                 QThread::msleep(20);
             probe->stop();
             pg::Connection fresh;
-            if (!open(&fresh, newPort, d))
+            if (!sandbox::openDrillSession(newPort, &fresh, d, QStringLiteral("trading")))
                 return false;
             const pg::Result rows = fresh.exec(
                 QStringLiteral("/* vigil */ SELECT seq FROM vigil_drill_probe WHERE run_id = $1"), {runId});

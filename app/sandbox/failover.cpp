@@ -28,16 +28,16 @@ bool pgNode(const QString& node, QString* error)
     return false;
 }
 
-bool openOn(int port, pg::Connection* c, QString* error, const QString& db = QStringLiteral("postgres"))
+} // namespace
+
+bool openDrillSession(int port, pg::Connection* c, QString* error, const QString& db)
 {
     pg::ConnectOptions o;
     o.conninfo = State::pgConninfo(port, db);
     o.applicationName = QStringLiteral("vigil-drill");
     o.connectTimeoutSec = 3;
-    o.statementTimeoutMs = 60000;
+    o.statementTimeoutMs = 60000; // pg_promote(true, 30) and CHECKPOINT fit in it
     if (c->open(o)) {
-        // Notices ("terminating connection due to immediate shutdown", "already exists,
-        // skipping") are what a drill causes or expects; its steps report what matters.
         PQsetNoticeProcessor(
             c->raw(), [](void*, const char*) {}, nullptr);
         return true;
@@ -45,8 +45,6 @@ bool openOn(int port, pg::Connection* c, QString* error, const QString& db = QSt
     *error = c->lastError();
     return false;
 }
-
-} // namespace
 
 int nodePort(const QString& dir, const QString& node)
 {
@@ -124,7 +122,7 @@ bool rejoinAsStandby(const QString& dir, const QString& oldPrimary, const QStrin
         return false;
     const int oldPort = portIn(s, oldPrimary), newPort = portIn(s, newPrimary);
     pg::Connection primary;
-    if (!openOn(newPort, &primary, error))
+    if (!openDrillSession(newPort, &primary, error))
         return false;
     tell(QStringLiteral("CHECKPOINT on %1").arg(newPrimary));
     pg::Result r = primary.exec(QStringLiteral("/* vigil */ CHECKPOINT"));
@@ -176,7 +174,7 @@ bool rejoinAsStandby(const QString& dir, const QString& oldPrimary, const QStrin
     }
     // A slot of the old topology (the one the old standby used) would keep WAL on this standby.
     pg::Connection standby;
-    if (openOn(oldPort, &standby, error))
+    if (openDrillSession(oldPort, &standby, error))
         standby.exec(QStringLiteral("/* vigil */ SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
                                     "WHERE slot_type = 'physical' AND NOT active"));
     tell(QStringLiteral("waiting until %1 streams from %2").arg(oldPrimary, newPrimary));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "pg/pgconnection.h"
+
 #include <QString>
 #include <functional>
 
@@ -10,6 +12,10 @@ namespace vigil::sandbox {
 
 // The port a component listens on (0 when unknown).
 int nodePort(const QString& dir, const QString& node);
+
+// A drill's session to a sandbox node (application_name vigil-drill, notices silenced: they are
+// what a drill causes or expects, and its steps report what matters).
+bool openDrillSession(int port, pg::Connection* c, QString* error, const QString& db = QStringLiteral("postgres"));
 
 // An unplanned failure: `pg_ctl stop -m immediate` (no checkpoint, clients cut off at once).
 bool crashPostgres(const QString& dir, const QString& node, QString* error);
