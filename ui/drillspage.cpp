@@ -2,16 +2,16 @@
 
 #include "actionconfirm.h"
 #include "actions/actiongate.h"
+#include "drillhistorypanel.h"
 #include "drills/pgfailoverdrill.h"
 #include "drills/redisfailoverdrill.h"
 #include "models/drillstepmodel.h"
 #include "monitor/clustermonitor.h"
+#include "probechart.h"
 #include "store/auditlog.h"
 #include "tablesetup.h"
 #include "topologyview.h"
 
-#include <QChart>
-#include <QChartView>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
@@ -20,15 +20,13 @@
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
-#include <QLineSeries>
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
-#include <QTimer>
 #include <QVBoxLayout>
-#include <QValueAxis>
 #include <QtConcurrent>
 
 namespace vigil::ui {
@@ -36,6 +34,21 @@ namespace vigil::ui {
 namespace {
 
 const QString kAction = QStringLiteral("drill");
+
+QString kindName(DrillsPage::Kind k)
+{
+    switch (k) {
+    case DrillsPage::Kind::PgFailover:
+        return QStringLiteral("pg");
+    case DrillsPage::Kind::PgSwitchover:
+        return QStringLiteral("pg-switchover");
+    case DrillsPage::Kind::RedisPaused:
+        return QStringLiteral("redis");
+    case DrillsPage::Kind::RedisManual:
+        return QStringLiteral("redis-manual");
+    }
+    return {};
+}
 
 QString preflightText(DrillsPage::Kind k)
 {
@@ -45,6 +58,11 @@ QString preflightText(DrillsPage::Kind k)
                               "to replay; the role is a superuser.\nThen: probe writes (20/s), the primary stopped "
                               "with pg_ctl -m immediate, the standby promoted, pgbouncer repointed, RPO counted, the "
                               "old primary rewound (pg_rewind) and back as a standby.");
+    case DrillsPage::Kind::PgSwitchover:
+        return DrillsPage::tr("Pre-flight as for the crash drill.\nThen: probe writes (20/s), the primary stopped "
+                              "cleanly (pg_ctl -m fast), the standby must replay its shutdown checkpoint, then it is "
+                              "promoted, pgbouncer repointed, and the old primary rewound back as a standby. No "
+                              "acknowledged write may be lost.");
     case DrillsPage::Kind::RedisPaused:
         return DrillsPage::tr("Pre-flight: the Sentinels name a master, CKQUORUM is OK, the master has an online "
                               "replica.\nThen: probe writes through Sentinel, the master paused (SIGSTOP) until "
@@ -59,7 +77,7 @@ QString preflightText(DrillsPage::Kind k)
 
 } // namespace
 
-DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget* parent)
+DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, store::LocalStore* local, QWidget* parent)
     : QWidget(parent)
     , m_monitor(monitor)
     , m_audit(audit)
@@ -71,13 +89,18 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget*
     , m_start(new QPushButton(tr("Start drill…"), this))
     , m_abort(new QPushButton(tr("Abort"), this))
     , m_export(new QPushButton(tr("Export JSON…"), this))
+    , m_exportHtml(new QPushButton(tr("Export HTML report…"), this))
+    , m_repair(new QPushButton(tr("Repair sandbox…"), this))
     , m_preflight(new QLabel(this))
     , m_card(new QLabel(this))
     , m_why(new QLabel(this))
     , m_table(new QTableView(this))
-    , m_chart(new QChartView(this))
+    , m_chart(new ProbeChart(this))
+    , m_history(new DrillHistoryPanel(local, this))
+    , m_bottomTabs(new QTabWidget(this))
 {
     m_kind->addItem(tr("PostgreSQL: primary crashes (sandbox)"), int(Kind::PgFailover));
+    m_kind->addItem(tr("PostgreSQL: planned switchover (sandbox)"), int(Kind::PgSwitchover));
     m_kind->addItem(tr("Redis: master paused (sandbox)"), int(Kind::RedisPaused));
     m_kind->addItem(tr("Redis: SENTINEL FAILOVER (sandbox)"), int(Kind::RedisManual));
     m_rtoTarget->setRange(1, 600000);
@@ -91,7 +114,10 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget*
     m_start->setToolTip(tr("Run the drill: it breaks the sandbox on purpose and repairs it (Ctrl+Shift+D)"));
     m_start->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     m_abort->setToolTip(tr("Stop the drill at its next check; it says what state it left and what to do"));
-    m_export->setToolTip(tr("Save the last drill's result (steps, RTO, RPO, probe writes) as JSON"));
+    m_export->setToolTip(tr("Save the drill shown (steps, RTO, RPO, probe writes) as JSON"));
+    m_exportHtml->setToolTip(tr("Save the drill shown as a self-contained HTML report with its probe chart"));
+    m_repair->setToolTip(tr("Put a sandbox that a drill or a crash left half broken right: resume and start "
+                            "servers, keep one primary, bring the other back as its standby, repoint pgbouncer"));
     m_preflight->setWordWrap(true);
     m_card->setWordWrap(true);
     m_card->setTextFormat(Qt::RichText);
@@ -107,7 +133,9 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget*
     buttons->addWidget(m_start);
     buttons->addWidget(m_abort);
     buttons->addWidget(m_export);
+    buttons->addWidget(m_exportHtml);
     buttons->addStretch(1);
+    buttons->addWidget(m_repair);
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->addLayout(form);
@@ -117,20 +145,15 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget*
     leftLayout->addWidget(m_card);
     leftLayout->addStretch(1);
 
-    // The view's own default chart is used: setChart() would release (not delete) it.
-    QChart* chart = m_chart->chart();
-    chart->setTitle(tr("Probe writes per 100 ms"));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->setRenderHint(QPainter::Antialiasing);
-    m_chart->setMinimumHeight(180);
-
     auto* top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(left);
     top->addWidget(m_topology);
     top->setStretchFactor(0, 2);
     top->setStretchFactor(1, 3);
+    m_bottomTabs->addTab(m_table, tr("Timeline"));
+    m_bottomTabs->addTab(m_history, tr("Past drills"));
     auto* bottom = new QSplitter(Qt::Horizontal, this);
-    bottom->addWidget(m_table);
+    bottom->addWidget(m_bottomTabs);
     bottom->addWidget(m_chart);
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 2);
@@ -158,7 +181,47 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget*
         if (!path.isEmpty() && !exportJson(path, &error))
             m_why->setText(tr("Could not save %1: %2").arg(path, error));
     });
+    connect(m_exportHtml, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export drill report"),
+                                                          QStringLiteral("vigil-drill.html"), tr("HTML (*.html)"));
+        QString error;
+        if (!path.isEmpty() && !exportHtml(path, &error))
+            m_why->setText(tr("Could not save %1: %2").arg(path, error));
+    });
+    connect(m_repair, &QPushButton::clicked, this, &DrillsPage::askRepair);
     connect(&m_run, &QFutureWatcher<drills::DrillResult>::finished, this, &DrillsPage::onFinished);
+    connect(&m_repairRun, &QFutureWatcher<RepairOutcome>::finished, this, [this] {
+        const RepairOutcome o = m_repairRun.result();
+        const QString summary = o.ok
+            ? (o.report.actions.isEmpty() ? tr("Nothing to repair: %1 is the primary, %2 streams from it.")
+                                                .arg(o.report.pgPrimary, o.report.pgStandby)
+                                          : tr("Repaired: %1.").arg(o.report.actions.join(QStringLiteral("; "))))
+            : tr("Repair failed: %1").arg(o.error);
+        if (m_audit && m_repairAuditId >= 0)
+            m_audit->finish(m_repairAuditId, o.ok, summary);
+        m_repairAuditId = -1;
+        m_why->setText(summary);
+        updateButtons();
+        Q_EMIT repairFinished(o.ok, summary);
+    });
+    m_live.setInterval(250);
+    connect(&m_live, &QTimer::timeout, this, [this] {
+        if (m_tally)
+            m_chart->show(m_tally->snapshot(), m_faultMs);
+    });
+    connect(m_history, &DrillHistoryPanel::chosen, this,
+            [this](const drills::DrillResult& r, const drills::DrillTargets& t, const QDateTime& startedAt) {
+                if (m_run.isRunning())
+                    return; // the running drill owns the timeline
+                m_steps->reset();
+                for (const drills::DrillStep& s : r.steps)
+                    m_steps->apply(s);
+                m_result = r;
+                m_resultTargets = t;
+                m_resultStartedAt = startedAt;
+                showResult(r, t);
+                updateButtons();
+            });
     connect(m_monitor, &ClusterMonitor::started, this, [this] {
         QStringList names;
         QList<NodeKind> kinds;
@@ -167,6 +230,7 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget*
             kinds << s.kind;
         }
         m_topology->setNodes(names, kinds);
+        m_history->setProfile(m_monitor->profile().name);
         updateButtons();
     });
     connect(m_monitor, &ClusterMonitor::stopped, this, [this] {
@@ -185,12 +249,13 @@ DrillsPage::~DrillsPage()
     if (m_abortDrill)
         m_abortDrill();
     m_run.waitForFinished();
+    m_repairRun.waitForFinished();
 }
 
 void DrillsPage::updateButtons()
 {
     const Profile& p = m_monitor->profile();
-    const bool running = m_run.isRunning();
+    const bool running = m_run.isRunning() || m_repairRun.isRunning();
     const actions::GateDecision gate = actions::gate(p, kAction);
     QString why;
     if (p.name.isEmpty())
@@ -205,6 +270,8 @@ void DrillsPage::updateButtons()
     m_kind->setEnabled(!running);
     m_abort->setEnabled(running);
     m_export->setEnabled(!m_result.kind.isEmpty() && !running);
+    m_exportHtml->setEnabled(!m_result.kind.isEmpty() && !running);
+    m_repair->setEnabled(why.isEmpty() && !running);
     if (!running)
         m_why->setText(why);
 }
@@ -222,11 +289,10 @@ void DrillsPage::askStart()
     const Kind kind = Kind(m_kind->currentData().toInt());
     bool typed = false;
     QString refusal;
-    const QString command = QStringLiteral("vigil drill %1 --sandbox-dir %2")
-                                .arg(kind == Kind::PgFailover        ? QStringLiteral("pg")
-                                         : kind == Kind::RedisPaused ? QStringLiteral("redis")
-                                                                     : QStringLiteral("redis-manual"),
-                                     m_monitor->profile().sandboxDir);
+    const QString command = QStringLiteral("vigil drill %1 --sandbox-dir %2 --rto-target %3 --rpo-target %4")
+                                .arg(kindName(kind), m_monitor->profile().sandboxDir)
+                                .arg(m_rtoTarget->value())
+                                .arg(m_rpoTarget->value());
     if (!confirmAction(this, m_monitor->profile(), kAction, tr("Start failover drill"),
                        tr("%1 on profile \"%2\". The drill stops or pauses a server on purpose and repairs the "
                           "topology afterwards; clients of the sandbox see the failover.")
@@ -248,7 +314,13 @@ void DrillsPage::startDrill(Kind kind)
     m_topology->clearDrillMarks();
     m_result = {};
     m_card->setText(tr("Running…"));
-    const bool pg = kind == Kind::PgFailover;
+    m_bottomTabs->setCurrentWidget(m_table);
+    m_tally = std::make_shared<drills::ProbeTally>();
+    m_faultMs = -1;
+    m_chart->show({}, -1);
+    m_live.start();
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    const bool pg = kind == Kind::PgFailover || kind == Kind::PgSwitchover;
     m_oldNode = pg ? m_topology->pgPrimary() : m_topology->redisMaster();
     m_newNode = otherNode(m_oldNode, pg ? NodeKind::Postgres : NodeKind::Redis);
     store::AuditEntry entry;
@@ -270,12 +342,16 @@ void DrillsPage::startDrill(Kind kind)
     if (pg) {
         drills::PgFailoverDrill::Options o;
         o.sandboxDir = profile.sandboxDir;
+        o.tally = m_tally;
+        o.mode = kind == Kind::PgSwitchover ? drills::PgFailoverDrill::Mode::Planned
+                                            : drills::PgFailoverDrill::Mode::Unplanned;
         auto drill = std::make_shared<drills::PgFailoverDrill>(o);
         m_abortDrill = [drill] { drill->abort(); };
         m_run.setFuture(QtConcurrent::run([drill, report] { return drill->run(report); }));
     } else {
         drills::RedisFailoverDrill::Options o;
         o.sandboxDir = profile.sandboxDir;
+        o.tally = m_tally;
         o.mode = kind == Kind::RedisPaused ? drills::RedisFailoverDrill::Mode::Unplanned
                                            : drills::RedisFailoverDrill::Mode::Manual;
         auto drill = std::make_shared<drills::RedisFailoverDrill>(o);
@@ -301,8 +377,9 @@ void DrillsPage::onStep(const drills::DrillStep& s)
     const bool running = s.state == drills::DrillStep::State::Running;
     const QColor fault(0xc6, 0x28, 0x28), good(0x2e, 0x7d, 0x32);
     if (running
-        && (s.name == QLatin1String("Crash primary") || s.name == QLatin1String("Pause master")
-            || s.name == QLatin1String("SENTINEL FAILOVER"))) {
+        && (s.name == QLatin1String("Crash primary") || s.name == QLatin1String("Stop primary cleanly")
+            || s.name == QLatin1String("Pause master") || s.name == QLatin1String("SENTINEL FAILOVER"))) {
+        m_faultMs = s.startMs;
         m_topology->highlightNode(m_oldNode, fault);
         m_topology->setArrowBroken(m_oldNode, m_newNode, true);
         m_topology->showTransientLabel(m_oldNode, s.name, 4000);
@@ -323,84 +400,105 @@ void DrillsPage::onStep(const drills::DrillStep& s)
 
 void DrillsPage::onFinished()
 {
+    m_live.stop();
     m_result = m_run.result();
     m_abortDrill = nullptr;
+    m_tally.reset();
+    m_resultTargets = targets();
+    m_resultStartedAt = m_startedAt;
     if (m_audit && m_auditId >= 0)
         m_audit->finish(
             m_auditId, m_result.ok,
             m_result.ok ? tr("RTO %1 ms, %2 acknowledged writes lost").arg(m_result.rtoMs).arg(m_result.rpoLostWrites)
                         : m_result.abortReason);
-    const bool rtoOk = m_result.rtoMs >= 0 && m_result.rtoMs <= m_rtoTarget->value();
-    const bool rpoOk = m_result.rpoLostWrites >= 0 && m_result.rpoLostWrites <= m_rpoTarget->value();
+    m_history->add(m_result, m_resultTargets, m_startedAt);
+    showResult(m_result, m_resultTargets);
+    updateButtons();
+    Q_EMIT drillFinished(m_result);
+}
+
+drills::DrillTargets DrillsPage::targets() const
+{
+    drills::DrillTargets t;
+    t.rtoMs = m_rtoTarget->value();
+    t.rpoWrites = m_rpoTarget->value();
+    return t;
+}
+
+void DrillsPage::showResult(const drills::DrillResult& r, const drills::DrillTargets& t)
+{
+    const drills::DrillVerdict v = drills::judge(r, t);
     const auto verdict = [](bool ok) {
         return ok ? QStringLiteral("<b style='color:#2e7d32'>PASS</b>")
                   : QStringLiteral("<b style='color:#c62828'>FAIL</b>");
     };
     QString card;
-    if (!m_result.ok) {
+    if (!r.ok) {
         card = tr("<b>Drill aborted</b>: %1<br><b>Next:</b> %2")
-                   .arg(m_result.abortReason.toHtmlEscaped(), m_result.nextAction.toHtmlEscaped());
+                   .arg(r.abortReason.toHtmlEscaped(), r.nextAction.toHtmlEscaped());
     } else {
         card = tr("<b>%1 → %2</b><br>RTO %3 ms (target %4 ms) %5<br>RPO %6 of %7 acknowledged writes lost (target "
                   "%8) %9")
-                   .arg(m_result.oldPrimary.toHtmlEscaped(), m_result.newPrimary.toHtmlEscaped())
-                   .arg(m_result.rtoMs)
-                   .arg(m_rtoTarget->value())
-                   .arg(verdict(rtoOk))
-                   .arg(m_result.rpoLostWrites)
-                   .arg(m_result.probeAcknowledged)
-                   .arg(m_rpoTarget->value())
-                   .arg(verdict(rpoOk));
-        if (m_result.rpoLostBytes >= 0)
-            card += tr("<br>WAL acknowledged on the old primary and lost: %1 bytes").arg(m_result.rpoLostBytes);
-        if (m_result.demotedWritesAccepted >= 0)
+                   .arg(r.oldPrimary.toHtmlEscaped(), r.newPrimary.toHtmlEscaped())
+                   .arg(r.rtoMs)
+                   .arg(t.rtoMs)
+                   .arg(verdict(v.rtoOk))
+                   .arg(r.rpoLostWrites)
+                   .arg(r.probeAcknowledged)
+                   .arg(t.rpoWrites)
+                   .arg(verdict(v.rpoOk));
+        if (r.rpoLostBytes >= 0)
+            card += tr("<br>WAL acknowledged on the old primary and lost: %1 bytes").arg(r.rpoLostBytes);
+        if (r.demotedWritesAccepted >= 0)
             card += tr("<br>The demoted master acknowledged %1 writes over %2 ms after it woke up; %3 of them are "
                        "lost")
-                        .arg(m_result.demotedWritesAccepted)
-                        .arg(m_result.demotedWindowMs)
-                        .arg(m_result.demotedWritesLost);
-        card += tr("<br>Old primary rejoined: %1").arg(m_result.repaired ? tr("yes") : tr("no"));
-        card += tr("<br><b>Verdict:</b> %1").arg(verdict(rtoOk && rpoOk));
+                        .arg(r.demotedWritesAccepted)
+                        .arg(r.demotedWindowMs)
+                        .arg(r.demotedWritesLost);
+        card += tr("<br>Old primary rejoined: %1").arg(r.repaired ? tr("yes") : tr("no"));
+        card += tr("<br><b>Verdict:</b> %1").arg(verdict(v.pass()));
     }
     m_card->setText(card);
-    showProbe(m_result.probe);
-    updateButtons();
-    Q_EMIT drillFinished(m_result);
+    m_chart->show(r.probe, r.faultAtMs());
 }
 
-void DrillsPage::showProbe(const QList<drills::ProbeBucket>& buckets)
+void DrillsPage::askRepair()
 {
-    QChart* chart = m_chart->chart();
-    chart->removeAllSeries();
-    for (QAbstractAxis* a : chart->axes()) {
-        chart->removeAxis(a); // releases it without deleting
-        delete a;
+    const Profile& p = m_monitor->profile();
+    bool typed = false;
+    QString refusal;
+    if (!confirmAction(this, p, kAction, tr("Repair the sandbox"),
+                       tr("Resume paused and start stopped servers of profile \"%1\", keep one PostgreSQL primary, "
+                          "bring the other node back as its standby (pg_rewind, or a fresh pg_basebackup when "
+                          "pg_rewind cannot) and point pgbouncer at the primary.")
+                           .arg(p.name),
+                       QStringLiteral("vigil sandbox repair --dir %1").arg(p.sandboxDir), &typed, &refusal)) {
+        if (!refusal.isEmpty())
+            m_why->setText(tr("Not repaired: %1").arg(refusal));
+        return;
     }
-    auto* acked = new QLineSeries;
-    acked->setName(tr("acknowledged"));
-    auto* failed = new QLineSeries;
-    failed->setName(tr("failed"));
-    int maxY = 1;
-    for (const drills::ProbeBucket& b : buckets) {
-        acked->append(double(b.atMs) / 1000.0, b.acknowledged);
-        failed->append(double(b.atMs) / 1000.0, b.failed);
-        maxY = std::max({maxY, b.acknowledged, b.failed});
-    }
-    chart->addSeries(acked);
-    chart->addSeries(failed);
-    auto* x = new QValueAxis;
-    x->setTitleText(tr("seconds since the drill started"));
-    x->setLabelFormat(QStringLiteral("%.1f"));
-    auto* y = new QValueAxis;
-    y->setRange(0, maxY + 1);
-    y->setTickCount(std::min(maxY + 2, 6)); // whole writes on every tick
-    y->setLabelFormat(QStringLiteral("%.0f"));
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    for (QAbstractSeries* s : {static_cast<QAbstractSeries*>(acked), static_cast<QAbstractSeries*>(failed)}) {
-        s->attachAxis(x);
-        s->attachAxis(y);
-    }
+    startRepair();
+}
+
+void DrillsPage::startRepair()
+{
+    if (m_run.isRunning() || m_repairRun.isRunning())
+        return;
+    const Profile p = m_monitor->profile();
+    store::AuditEntry entry;
+    entry.profile = p.name;
+    entry.node = QStringLiteral("sandbox");
+    entry.action = kAction;
+    entry.command = QStringLiteral("vigil sandbox repair --dir %1").arg(p.sandboxDir);
+    m_repairAuditId = m_audit ? m_audit->begin(entry) : -1;
+    const QString dir = p.sandboxDir;
+    m_repairRun.setFuture(QtConcurrent::run([dir] {
+        RepairOutcome o;
+        o.ok = sandbox::repair(dir, &o.report, &o.error);
+        return o;
+    }));
+    m_why->setText(tr("Repairing the sandbox…"));
+    updateButtons();
 }
 
 bool DrillsPage::exportJson(const QString& path, QString* error) const
@@ -408,6 +506,19 @@ bool DrillsPage::exportJson(const QString& path, QString* error) const
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)
         || f.write(QJsonDocument(m_result.toJson()).toJson(QJsonDocument::Indented)) < 0) {
+        *error = f.errorString();
+        return false;
+    }
+    return true;
+}
+
+bool DrillsPage::exportHtml(const QString& path, QString* error) const
+{
+    QFile f(path);
+    const QString html
+        = drills::reportHtml(m_result, m_resultTargets, m_monitor->profile().name,
+                             m_resultStartedAt.isValid() ? m_resultStartedAt : QDateTime::currentDateTimeUtc());
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(html.toUtf8()) < 0) {
         *error = f.errorString();
         return false;
     }

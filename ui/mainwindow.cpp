@@ -87,7 +87,7 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     m_tabs->addTab(m_poolPage, tr("Pool"));
     m_replicationPage = new ReplicationPage(m_monitor, this);
     m_tabs->addTab(m_replicationPage, tr("Replication"));
-    m_drillsPage = new DrillsPage(m_monitor, m_audit.get(), this);
+    m_drillsPage = new DrillsPage(m_monitor, m_audit.get(), m_store.get(), this);
     m_tabs->addTab(m_drillsPage, tr("Drills"));
     m_loadTestsPage = new LoadTestsPage(m_monitor, m_audit.get(), m_store.get(), this);
     m_tabs->addTab(m_loadTestsPage, tr("Load tests"));

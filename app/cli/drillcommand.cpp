@@ -1,15 +1,19 @@
-// `vigil drill pg --sandbox-dir D [--json]`: a failover drill with its steps on stderr as they run
-// and the result (RTO, RPO, steps) on stdout. Unplanned drills break servers on purpose, so they
+// `vigil drill pg --sandbox-dir D [--json] [--report F.html] [--rto-target MS] [--rpo-target N]`: a
+// failover drill with its steps on stderr as they run and the result (RTO, RPO, steps) on stdout;
+// kept in the local store beside the Drills tab's own. Unplanned drills break servers on purpose, so they
 // run only on a sandbox; every drill is gated by the profile and audited.
 #include "commands.h"
 #include "target.h"
 
 #include "actions/actiongate.h"
+#include "drills/drillreport.h"
 #include "drills/pgfailoverdrill.h"
 #include "drills/redisfailoverdrill.h"
 #include "store/auditlog.h"
+#include "store/drillstore.h"
 #include "store/localstore.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -22,7 +26,8 @@ int drillCommand(const QStringList& argsIn)
     const QStringList kinds {QStringLiteral("pg"), QStringLiteral("pg-switchover"), QStringLiteral("redis"),
                              QStringLiteral("redis-manual")};
     if (args.isEmpty() || !kinds.contains(args.first())) {
-        err << "usage: vigil drill pg|pg-switchover|redis|redis-manual --sandbox-dir D [--json]\n"
+        err << "usage: vigil drill pg|pg-switchover|redis|redis-manual --sandbox-dir D [--json] [--report FILE.html]\n"
+               "                  [--rto-target MS (default 5000)] [--rpo-target WRITES (default 0)]\n"
                "  pg            unplanned PostgreSQL failover: crash the primary, promote the replica, measure RTO "
                "and RPO, rejoin the old primary with pg_rewind\n"
                "  pg-switchover planned: stop the primary cleanly, wait until the standby replayed its shutdown "
@@ -40,6 +45,21 @@ int drillCommand(const QStringList& argsIn)
         return 2;
     }
     const bool json = takeFlag(&args, QStringLiteral("json"));
+    const QStringList report = takeOption(&args, QStringLiteral("report"), &error);
+    const QStringList rtoTarget = takeOption(&args, QStringLiteral("rto-target"), &error);
+    const QStringList rpoTarget = takeOption(&args, QStringLiteral("rpo-target"), &error);
+    drills::DrillTargets targets;
+    bool okNumber = true;
+    if (!rtoTarget.isEmpty())
+        targets.rtoMs = rtoTarget.last().toLongLong(&okNumber);
+    if (okNumber && !rpoTarget.isEmpty())
+        targets.rpoWrites = rpoTarget.last().toLongLong(&okNumber);
+    if (!error.isEmpty() || !okNumber || targets.rtoMs < 0 || targets.rpoWrites < 0) {
+        err << "vigil drill: "
+            << (error.isEmpty() ? QStringLiteral("--rto-target and --rpo-target take whole numbers >= 0") : error)
+            << "\n";
+        return 2;
+    }
     if (!args.isEmpty()) {
         err << "vigil drill: unexpected argument " << args.first() << "\n";
         return 2;
@@ -65,6 +85,7 @@ int drillCommand(const QStringList& argsIn)
         return 1;
     }
     const qint64 auditId = audit.begin(entry);
+    const QDateTime startedAt = QDateTime::currentDateTimeUtc();
     const auto show = [&err](const drills::DrillStep& s) {
         if (s.state == drills::DrillStep::State::Running)
             err << "… " << s.name << "\n";
@@ -89,6 +110,13 @@ int drillCommand(const QStringList& argsIn)
     audit.finish(auditId, r.ok,
                  r.ok ? QStringLiteral("RTO %1 ms, %2 acknowledged writes lost").arg(r.rtoMs).arg(r.rpoLostWrites)
                       : r.abortReason);
+    store::DrillStore(&local).save(target.profile.name, startedAt, r, targets.rtoMs, targets.rpoWrites);
+    if (!report.isEmpty()) {
+        QFile f(report.last());
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || f.write(drills::reportHtml(r, targets, target.profile.name, startedAt).toUtf8()) < 0)
+            err << "vigil drill: could not write the report " << report.last() << ": " << f.errorString() << "\n";
+    }
     QTextStream out(stdout);
     if (json) {
         out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
@@ -103,6 +131,9 @@ int drillCommand(const QStringList& argsIn)
             << (r.repaired ? "the old primary rejoined as a replica" : "the old primary did NOT rejoin") << "\n";
         if (!r.ok)
             out << "Next: " << r.nextAction << "\n";
+        else
+            out << "Verdict against RTO <= " << targets.rtoMs << " ms and RPO <= " << targets.rpoWrites
+                << " writes: " << (drills::judge(r, targets).pass() ? "PASS" : "FAIL") << "\n";
     }
     return r.ok ? 0 : 1;
 }

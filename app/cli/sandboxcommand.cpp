@@ -1,6 +1,7 @@
-// `vigil sandbox up|down|status|workload`: the local topology from the command line.
+// `vigil sandbox up|down|status|repair|workload`: the local topology from the command line.
 #include "commands.h"
 
+#include "sandbox/repair.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workload.h"
 
@@ -63,6 +64,7 @@ int usage(QTextStream& err)
     err << "usage: vigil sandbox up [--dir D] [--trades N] [--json]\n"
            "       vigil sandbox down [--dir D]\n"
            "       vigil sandbox status [--dir D] [--json]\n"
+           "       vigil sandbox repair [--dir D] [--json]   (after a drill or crash left it half broken)\n"
            "       vigil sandbox workload [--dir D] [--duration SECONDS]\n"
            "D defaults to "
         << sandbox::defaultDir() << "\n";
@@ -154,6 +156,29 @@ int sandboxCommand(const QStringList& argList)
             }
         }
         return 0;
+    }
+    if (a.verb == QLatin1String("repair")) {
+        sandbox::RepairReport report;
+        const bool ok = sandbox::repair(dir, &report, &error, [&err](const QString& m) {
+            err << "repair: " << m << "\n";
+            err.flush();
+        });
+        if (a.json) {
+            QJsonObject json {{QStringLiteral("ok"), ok},
+                              {QStringLiteral("actions"), QJsonArray::fromStringList(report.actions)},
+                              {QStringLiteral("pg_primary"), report.pgPrimary},
+                              {QStringLiteral("pg_standby"), report.pgStandby}};
+            if (!ok)
+                json.insert(QStringLiteral("error"), error);
+            out << QJsonDocument(json).toJson(QJsonDocument::Compact) << "\n";
+        } else if (ok) {
+            out << (report.actions.isEmpty() ? QStringLiteral("nothing to repair")
+                                             : QStringLiteral("repaired: ") + report.actions.join(QStringLiteral("; ")))
+                << "\nPostgreSQL primary " << report.pgPrimary << ", standby " << report.pgStandby << "\n";
+        }
+        if (!ok)
+            err << "vigil sandbox repair: " << error << "\n";
+        return ok ? 0 : 1;
     }
     if (a.verb == QLatin1String("workload")) {
         std::signal(SIGINT, onSignal);

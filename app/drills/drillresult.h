@@ -51,8 +51,11 @@ struct DrillResult
     QString runId; // the probe's rows carry it (table vigil_drill_probe, key run_id + seq)
     QList<qint64> acknowledgedSeqs; // sequence numbers the client saw acknowledged
 
-    // `vigil drill ... --json` (issue 6 field names).
+    // `vigil drill ... --json` (issue 6 field names, plus what a stored drill needs to be shown again).
     QJsonObject toJson() const;
+    static DrillResult fromJson(const QJsonObject& json);
+    // When the fault was injected (ms since the drill started; -1: the drill never got there).
+    qint64 faultAtMs() const;
 
     // Probe figures from a stopped probe's writes (any struct with seq, sentMs, ackMs).
     template <class Write> void takeProbe(const QList<Write>& writes, qint64 acknowledged, qint64 failed)

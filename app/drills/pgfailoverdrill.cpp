@@ -125,6 +125,7 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
                                          .arg(oldPort)
                                          .arg(newPort);
             probe = std::make_unique<PgWriteProbe>(conninfo, runId, origin, m_options.probeIntervalMs);
+            probe->setTally(m_options.tally);
             probe->start();
             const qint64 until = t.now() + m_options.warmupMs;
             while (t.now() < until && !m_abort)
@@ -151,8 +152,8 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
             *d = QStringLiteral("%1 stopped with pg_ctl stop -m immediate").arg(oldNode);
             return true;
         }))
-        return finish(QStringLiteral("Check %1 with `vigil sandbox status --dir %2`; start it with `vigil sandbox "
-                                     "down/up` if it is half stopped.")
+        return finish(QStringLiteral("Check %1 with `vigil sandbox status --dir %2`; `vigil sandbox repair --dir %2` "
+                                     "starts it again if it is half stopped.")
                           .arg(oldNode, dir));
 
     QString shutdownLsn;
@@ -170,8 +171,8 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
                      .arg(oldNode, shutdownLsn);
             return true;
         }))
-        return finish(QStringLiteral("Check %1 with `vigil sandbox status --dir %2`; start it again with `vigil "
-                                     "sandbox` if it is stopped (nothing was promoted).")
+        return finish(QStringLiteral("Check %1 with `vigil sandbox status --dir %2`; `vigil sandbox repair --dir %2` "
+                                     "starts it again if it is stopped (nothing was promoted).")
                           .arg(oldNode, dir));
 
     if (planned && !t.step(QStringLiteral("Standby caught up"), [&](QString* d) {
@@ -191,24 +192,32 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
             *d = QStringLiteral("%1 did not replay the shutdown checkpoint %2").arg(newNode, shutdownLsn);
             return false;
         }))
-        return finish(QStringLiteral("%1 is stopped and %2 has not replayed all of its WAL: start %1 again (nothing "
-                                     "was promoted) and look at %2's log.")
-                          .arg(oldNode, newNode));
+        return finish(QStringLiteral("%1 is stopped and %2 has not replayed all of its WAL: nothing was promoted; "
+                                     "`vigil sandbox repair --dir %3` starts %1 again; look at %2's log.")
+                          .arg(oldNode, newNode, dir));
 
     if (!t.step(QStringLiteral("Promote replica"), [&](QString* d) {
             const pg::Result lsn = replica.exec(QStringLiteral("/* vigil */ SELECT pg_last_wal_replay_lsn()::text"));
             replayAtPromote = lsn.ok() ? lsn.text(0, 0) : QString();
             const pg::Result r = replica.exec(QStringLiteral("/* vigil */ SELECT pg_promote(true, 30)"));
             if (!r.ok() || !r.toBool(0, 0)) {
-                *d = r.ok() ? QStringLiteral("pg_promote returned false (not promoted within 30 s)") : r.errorMessage();
+                *d = QStringLiteral("%1 refused the promotion: %2")
+                         .arg(newNode,
+                              r.ok() ? QStringLiteral("pg_promote returned false (not promoted within 30 s)")
+                                     : r.errorMessage());
+                // "recovery is not in progress": something else promoted it meanwhile.
+                const pg::Result now = replica.exec(QStringLiteral("/* vigil */ SELECT pg_is_in_recovery()"));
+                if (now.ok() && !now.toBool(0, 0))
+                    *d += QStringLiteral("; %1 is already a primary, promoted outside this drill").arg(newNode);
                 return false;
             }
             *d = QStringLiteral("%1 promoted at replay position %2").arg(newNode, replayAtPromote);
             res.newPrimary = newNode;
             return true;
         }))
-        return finish(QStringLiteral("The old primary %1 is down and %2 was not promoted: promote it by hand "
-                                     "(SELECT pg_promote()) or restart %1 with `vigil sandbox up --dir %3`.")
+        return finish(QStringLiteral("The old primary %1 is down and the drill did not promote %2. Run `vigil sandbox "
+                                     "repair --dir %3`: it keeps a primary that is up (%2 if it was promoted "
+                                     "elsewhere, else %1 restarted) and brings the other back as its standby.")
                           .arg(oldNode, newNode, dir));
 
     if (!t.step(QStringLiteral("Writes resume"), [&](QString* d) {
@@ -227,8 +236,9 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
             *d = QStringLiteral("first write acknowledged by %1 %2 ms after the fault").arg(newNode).arg(res.rtoMs);
             return true;
         }))
-        return finish(
-            QStringLiteral("%1 is promoted but takes no writes: look at its log in %2/log.").arg(newNode, dir));
+        return finish(QStringLiteral("%1 is promoted but takes no writes: look at its log in %2/log, then run `vigil "
+                                     "sandbox repair --dir %2`.")
+                          .arg(newNode, dir));
 
     if (!t.step(QStringLiteral("Repoint pgbouncer"), [&](QString* d) {
             if (!sandbox::repointPgbouncer(dir, newNode, d))
@@ -254,9 +264,11 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
                      .arg(newPort);
             return true;
         }))
-        return finish(QStringLiteral("%1 is the primary; point pgbouncer at port %2 by hand and RELOAD.")
+        return finish(QStringLiteral("%1 is the primary; point pgbouncer at port %2 by hand and RELOAD, or run "
+                                     "`vigil sandbox repair --dir %3`.")
                           .arg(newNode)
-                          .arg(newPort));
+                          .arg(newPort)
+                          .arg(dir));
 
     if (!t.step(QStringLiteral("Measure RPO"), [&](QString* d) {
             const qint64 until = t.now() + m_options.settleMs;
@@ -298,9 +310,9 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
                      .arg(fmt(lost), fmt(probe->acknowledged()), newNode, fmt(res.rpoLostBytes), oldNode);
             return true;
         }))
-        return finish(QStringLiteral("%1 is the primary and serves through pgbouncer; %2 is down: rejoin it with "
-                                     "pg_rewind or recreate the sandbox.")
-                          .arg(newNode, oldNode));
+        return finish(QStringLiteral("%1 is the primary and serves through pgbouncer; %2 is down: `vigil sandbox "
+                                     "repair --dir %3` rejoins it as a standby.")
+                          .arg(newNode, oldNode, dir));
 
     if (!t.step(QStringLiteral("Rejoin old primary"), [&](QString* d) {
             QStringList said;
@@ -310,9 +322,10 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
             *d = said.join(QStringLiteral("; "));
             return true;
         }))
-        return finish(QStringLiteral("%1 is the primary and serves through pgbouncer; %2 could not rejoin: run "
-                                     "`vigil sandbox down` and `up` for a fresh pair.")
-                          .arg(newNode, oldNode));
+        return finish(QStringLiteral("%1 is the primary and serves through pgbouncer; %2 could not rejoin. Fix what "
+                                     "the step reports, then `vigil sandbox repair --dir %3` rejoins it (pg_rewind, "
+                                     "or a fresh pg_basebackup when pg_rewind cannot).")
+                          .arg(newNode, oldNode, dir));
     return finish({});
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "drillresult.h"
+#include "probetally.h"
 
 #include <QString>
 #include <atomic>
 #include <functional>
+#include <memory>
 
 namespace vigil::drills {
 
@@ -22,6 +24,7 @@ public:
     enum class Mode { Unplanned, Planned };
     struct Options
     {
+        std::shared_ptr<ProbeTally> tally; // optional: live probe counts for a chart
         QString sandboxDir;
         Mode mode = Mode::Unplanned;
         qint64 maxLagBytes = 16LL * 1024 * 1024; // pre-flight: replica replay lag limit

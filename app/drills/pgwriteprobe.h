@@ -1,9 +1,12 @@
 #pragma once
 
+#include "probetally.h"
+
 #include <QList>
 #include <QString>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -36,6 +39,8 @@ public:
 
     static QString tableSql();
 
+    // Optional: every write is also counted here as it completes (the live chart). Before start().
+    void setTally(std::shared_ptr<ProbeTally> tally) { m_tally = std::move(tally); }
     void start();
     void stop(); // joins the thread; bounded by the connect and statement timeouts (~1 s)
 
@@ -57,6 +62,7 @@ private:
     mutable std::mutex m_mutex;
     QList<Write> m_writes;
     std::thread m_thread;
+    std::shared_ptr<ProbeTally> m_tally;
 };
 
 } // namespace vigil::drills

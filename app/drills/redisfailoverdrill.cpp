@@ -114,6 +114,7 @@ DrillResult RedisFailoverDrill::run(const std::function<void(const DrillStep&)>&
 
     if (!t.step(QStringLiteral("Start write probe"), [&](QString* d) {
             probe = std::make_unique<RedisWriteProbe>(sentinels, masterName, runId, origin, m_options.probeIntervalMs);
+            probe->setTally(m_options.tally);
             probe->start();
             const qint64 until = t.now() + m_options.warmupMs;
             while (t.now() < until && !m_abort)

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "drillresult.h"
+#include "probetally.h"
 
 #include <QString>
 #include <atomic>
 #include <functional>
+#include <memory>
 
 namespace vigil::drills {
 
@@ -21,6 +23,7 @@ public:
     enum class Mode { Unplanned, Manual };
     struct Options
     {
+        std::shared_ptr<ProbeTally> tally; // optional: live probe counts for a chart
         QString sandboxDir;
         Mode mode = Mode::Unplanned;
         int probeIntervalMs = 50;

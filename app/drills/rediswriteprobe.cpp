@@ -124,6 +124,8 @@ void RedisWriteProbe::loop()
             }
         }
         (w.ackMs >= 0 ? m_acked : m_failed)++;
+        if (m_tally)
+            m_tally->record(w.sentMs, w.ackMs >= 0);
         {
             std::lock_guard lock(m_mutex);
             m_writes.append(w);

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "probetally.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -32,6 +35,8 @@ public:
     RedisWriteProbe(const RedisWriteProbe&) = delete;
     RedisWriteProbe& operator=(const RedisWriteProbe&) = delete;
 
+    // Optional: every write is also counted here as it completes (the live chart). Before start().
+    void setTally(std::shared_ptr<ProbeTally> tally) { m_tally = std::move(tally); }
     void start();
     void stop();
     QList<Write> writes() const;
@@ -53,6 +58,7 @@ private:
     mutable std::mutex m_mutex;
     QList<Write> m_writes;
     std::thread m_thread;
+    std::shared_ptr<ProbeTally> m_tally;
 };
 
 // The master address the first answering Sentinel names ("host:port"), empty if none answers.

@@ -5,6 +5,7 @@
 #include "processes.h"
 #include "state.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QThread>
@@ -25,6 +26,26 @@ bool pgNode(const QString& node, QString* error)
     if (node == QLatin1String("pg1") || node == QLatin1String("pg2"))
         return true;
     *error = QStringLiteral("%1 is not a PostgreSQL node of the sandbox (pg1 or pg2)").arg(node);
+    return false;
+}
+
+// Waits until `standby` shows as streaming in the primary's pg_stat_replication.
+bool waitStreaming(pg::Connection& primary, const State& s, const QString& standby, const QString& primaryName,
+                   int timeoutMs, QString* error)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        const pg::Result r = primary.exec(
+            QStringLiteral("/* vigil */ SELECT state FROM pg_stat_replication WHERE application_name = $1"), {standby});
+        if (r.ok() && r.rows() > 0 && r.text(0, 0) == QLatin1String("streaming"))
+            return true;
+        QThread::msleep(100);
+    }
+    *error = QStringLiteral("%1 started as a standby but is not streaming from %2 after %3 s\n%4")
+                 .arg(standby, primaryName)
+                 .arg(timeoutMs / 1000)
+                 .arg(proc::tail(s.logFile(standby)));
     return false;
 }
 
@@ -178,19 +199,74 @@ bool rejoinAsStandby(const QString& dir, const QString& oldPrimary, const QStrin
         standby.exec(QStringLiteral("/* vigil */ SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
                                     "WHERE slot_type = 'physical' AND NOT active"));
     tell(QStringLiteral("waiting until %1 streams from %2").arg(oldPrimary, newPrimary));
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 30000) {
-        r = primary.exec(
-            QStringLiteral("/* vigil */ SELECT state FROM pg_stat_replication WHERE application_name = $1"),
-            {oldPrimary});
-        if (r.ok() && r.rows() > 0 && r.text(0, 0) == QLatin1String("streaming"))
-            return true;
-        QThread::msleep(100);
+    return waitStreaming(primary, s, oldPrimary, newPrimary, 30000, error);
+}
+
+bool recloneStandby(const QString& dir, const QString& node, const QString& primaryName, QString* error,
+                    const std::function<void(const QString&)>& say)
+{
+    const auto tell = [&](const QString& m) {
+        if (say)
+            say(m);
+    };
+    State s;
+    if (!State::load(dir, &s, error) || !pgNode(node, error) || !pgNode(primaryName, error))
+        return false;
+    const int port = portIn(s, node), primaryPort = portIn(s, primaryName);
+    const QString data = s.path(node);
+    if (QFile::exists(data + QStringLiteral("/postmaster.pid"))) {
+        QString ignored; // a damaged node may refuse a clean stop; immediate is enough before a delete
+        if (!proc::run(kPgBin + QStringLiteral("pg_ctl"),
+                       {QStringLiteral("stop"), QStringLiteral("-D"), data, QStringLiteral("-m"),
+                        QStringLiteral("immediate"), QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("20"),
+                        QStringLiteral("-s")},
+                       25000, &ignored, nullptr, s.dir))
+            tell(QStringLiteral("pg_ctl stop of %1: %2").arg(node, ignored));
     }
-    *error = QStringLiteral("%1 started as a standby but is not streaming from %2 after 30 s\n%3")
-                 .arg(oldPrimary, newPrimary, proc::tail(s.logFile(oldPrimary)));
-    return false;
+    pg::Connection primary;
+    if (!openDrillSession(primaryPort, &primary, error))
+        return false;
+    const pg::Result slot
+        = primary.exec(QStringLiteral("/* vigil */ SELECT pg_create_physical_replication_slot($1) WHERE NOT EXISTS "
+                                      "(SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)"),
+                       {node});
+    if (!slot.ok()) {
+        *error = QStringLiteral("%1: %2").arg(primaryName, slot.errorMessage());
+        return false;
+    }
+    tell(QStringLiteral("deleting %1's data directory").arg(node));
+    if (!QDir(data).removeRecursively()) {
+        *error = QStringLiteral("could not delete %1").arg(data);
+        return false;
+    }
+    tell(QStringLiteral("pg_basebackup %1 from %2 (slot %1)").arg(node, primaryName));
+    const QString source
+        = QStringLiteral("host=127.0.0.1 port=%1 user=postgres application_name=%2").arg(primaryPort).arg(node);
+    if (!proc::run(kPgBin + QStringLiteral("pg_basebackup"),
+                   {QStringLiteral("-d"), source, QStringLiteral("-D"), data, QStringLiteral("-R"),
+                    QStringLiteral("-S"), node, QStringLiteral("-X"), QStringLiteral("stream"),
+                    QStringLiteral("--checkpoint=fast")},
+                   300000, error, nullptr, s.dir)) {
+        *error = QStringLiteral("pg_basebackup of %1 failed: %2").arg(node, *error);
+        return false;
+    }
+    // The copy carries the primary's settings (port included); these lines come last and win.
+    const QString extra = configs::postgresNode(s, port)
+        + QStringLiteral("primary_conninfo = '%1'\nprimary_slot_name = '%2'\n").arg(source, node);
+    if (!configs::writeFile(data + QStringLiteral("/postgresql.auto.conf"), extra, error, true)
+        || !proc::handOver(data, error))
+        return false;
+    tell(QStringLiteral("starting %1 as a standby").arg(node));
+    if (!proc::run(kPgBin + QStringLiteral("pg_ctl"),
+                   {QStringLiteral("start"), QStringLiteral("-D"), data, QStringLiteral("-l"), s.logFile(node),
+                    QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("-s")},
+                   70000, error, nullptr, s.dir)) {
+        *error
+            = QStringLiteral("starting %1 as a standby failed: %2\n%3").arg(node, *error, proc::tail(s.logFile(node)));
+        return false;
+    }
+    tell(QStringLiteral("waiting until %1 streams from %2").arg(node, primaryName));
+    return waitStreaming(primary, s, node, primaryName, 30000, error);
 }
 
 } // namespace vigil::sandbox

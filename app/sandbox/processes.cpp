@@ -149,6 +149,16 @@ bool pidAlive(qint64 pid)
     return true;
 }
 
+bool pidStopped(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray s = stat.readAll();
+    const int close = s.lastIndexOf(')');
+    return close > 0 && close + 2 < s.size() && s.at(close + 2) == 'T';
+}
+
 QString processName(qint64 pid)
 {
     if (pid <= 0)

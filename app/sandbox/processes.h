@@ -32,6 +32,8 @@ QList<int> freePorts(int n, QString* error);
 bool handOver(const QString& path, QString* error);
 
 bool pidAlive(qint64 pid);
+// True when the process is stopped by a signal (state T in /proc/PID/stat).
+bool pidStopped(qint64 pid);
 // The kernel's short name of a process (/proc/PID/comm), empty when it is gone.
 QString processName(qint64 pid);
 // First line of a pid file (postmaster.pid, redis.pid ...) as a number, 0 when unreadable.

@@ -786,6 +786,26 @@ bool startNode(const QString& dir, const QString& node, QString* error)
     return true;
 }
 
+QStringList componentNames()
+{
+    return kComponents;
+}
+
+qint64 componentPid(const QString& dir, const QString& component, bool* paused)
+{
+    if (paused)
+        *paused = false;
+    State s;
+    if (!State::load(dir, &s, nullptr))
+        return 0;
+    const qint64 pid = proc::readPidFile(pidFile(s, component));
+    if (!proc::pidAlive(pid))
+        return 0;
+    if (paused)
+        *paused = proc::pidStopped(pid);
+    return pid;
+}
+
 Profile toProfile(const Topology& topology)
 {
     Profile p;

@@ -50,6 +50,12 @@ bool exists(const QString& dir);
 bool stopNode(const QString& dir, const QString& node, QString* error);
 bool startNode(const QString& dir, const QString& node, QString* error);
 
+// Every component `up` starts (pg1, pg2, pgbouncer, redis1, redis2, sentinel1..3; not health).
+QStringList componentNames();
+// The component's process per its pid file: 0 when it is not running; *paused when it is stopped
+// by a signal (SIGSTOP, as the Redis drill pauses a master).
+qint64 componentPid(const QString& dir, const QString& component, bool* paused = nullptr);
+
 // The sandbox as a connection profile named "sandbox": nodes pg1/pg2 (conninfos with
 // dbname=trading), pgbouncer + admin, redis1/redis2, three sentinels, master name trading.
 Profile toProfile(const Topology& topology);

@@ -1,19 +1,24 @@
-// Failover drills on the shared sandbox. The PostgreSQL unplanned drill runs three times in a row
+// Failover drills on the shared sandbox. The PostgreSQL unplanned drill and the planned
+// switchover each run three times in a row
 // (pg1 -> pg2 -> pg1 -> pg2): each must pass, measure an RTO within sane bounds, repair the old
 // primary into a streaming standby, and report an RPO that equals the test's own count of the
 // acknowledged probe rows missing on the new primary; `sandbox status` must follow the moves. A
 // fourth drill puts pg1 back as primary, the layout the later tests were written for. The Redis
-// drills (one unplanned, two manual) leave the master wherever they end: Redis tests ask Sentinel.
+// drills (paused master and SENTINEL FAILOVER, three times each, alternating) leave the master
+// wherever they end: Redis tests ask Sentinel. Forced failures (no streaming standby, promotion
+// refused, pg_rewind failing, Sentinel without quorum) end aborted, and `sandbox repair` restores.
 #include "drills/pgfailoverdrill.h"
 #include "drills/redisfailoverdrill.h"
 #include "drills/rediswriteprobe.h"
 #include "pg/pgconnection.h"
 #include "redis/redisconnection.h"
+#include "sandbox/repair.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTest>
 #include <functional>
 
@@ -41,6 +46,32 @@ class TestDrills : public QObject
             if (seen && s.state != drills::DrillStep::State::Running)
                 *seen << s.name;
         });
+    }
+
+    // One primary (`primary`), the other node streaming from it, pgbouncer reaching the primary,
+    // and `sandbox status` saying so.
+    static void verifyHealthyPair(const QString& primary)
+    {
+        const QString standby = primary == QLatin1String("pg1") ? QStringLiteral("pg2") : QStringLiteral("pg1");
+        pg::Connection c;
+        QVERIFY(c.open(pg::ConnectOptions {sandbox::State::pgConninfo(portOf(primary))}));
+        QCOMPARE(c.exec(QStringLiteral("SELECT pg_is_in_recovery()")).toBool(0, 0), false);
+        QTRY_COMPARE_WITH_TIMEOUT(c.exec(QStringLiteral("SELECT count(*) FROM pg_stat_replication WHERE "
+                                                        "application_name = $1 AND state = 'streaming'"),
+                                         {standby})
+                                      .toInt64(0, 0),
+                                  qint64(1), 20000);
+        sandbox::State st;
+        QVERIFY(sandbox::State::load(test::sandboxDir(), &st, nullptr));
+        pg::Connection via;
+        QVERIFY(via.open(pg::ConnectOptions {sandbox::State::pgConninfo(st.pgbouncerPort)}));
+        QCOMPARE(via.execSimple(QStringLiteral("SELECT inet_server_port()")).toInt64(0, 0), qint64(portOf(primary)));
+        sandbox::Topology t;
+        QJsonObject health;
+        QString error;
+        QVERIFY2(sandbox::status(test::sandboxDir(), &t, &health, &error), qPrintable(error));
+        QCOMPARE(t.primary, sandbox::State::pgConninfo(portOf(primary)));
+        QCOMPARE(t.replicas, QStringList {sandbox::State::pgConninfo(portOf(standby))});
     }
 
 private Q_SLOTS:
@@ -93,9 +124,9 @@ private Q_SLOTS:
 
     // The planned switchover: clean stop, the standby replays the shutdown checkpoint, promote.
     // Nothing acknowledged may be lost, by the drill's count and by the test's.
-    void pgSwitchoverTwice()
+    void pgSwitchoverThreeTimes()
     {
-        for (int round = 1; round <= 2; ++round) {
+        for (int round = 1; round <= 3; ++round) {
             const drills::DrillResult r = runPgDrill(nullptr, drills::PgFailoverDrill::Mode::Planned);
             QVERIFY2(r.ok, qPrintable(r.abortReason));
             QCOMPARE(r.kind, QStringLiteral("pg-switchover"));
@@ -112,6 +143,85 @@ private Q_SLOTS:
             qInfo("switchover %d: %s -> %s, RTO %lld ms, %lld acknowledged, none lost", round, qPrintable(r.oldPrimary),
                   qPrintable(r.newPrimary), r.rtoMs, r.probeAcknowledged);
         }
+    }
+
+    // A forced failure after the fault: at the moment the drill promotes the standby, something
+    // else (here the test) has promoted it already, so the drill's pg_promote is refused. The drill
+    // ends aborted with the cause and the next action; `sandbox repair` then keeps the promoted
+    // node, rewinds the crashed one into its standby and points pgbouncer at the new primary.
+    void pgPromoteRefusedAborts()
+    {
+        QString promotedByTest, error;
+        drills::PgFailoverDrill::Options o;
+        o.sandboxDir = test::sandboxDir();
+        const drills::DrillResult r = drills::PgFailoverDrill(o).run([&](const drills::DrillStep& s) {
+            if (s.name != QLatin1String("Promote replica") || s.state != drills::DrillStep::State::Running)
+                return;
+            for (const QString& node : {QStringLiteral("pg1"), QStringLiteral("pg2")}) {
+                pg::Connection c;
+                if (c.open(pg::ConnectOptions {sandbox::State::pgConninfo(portOf(node))})
+                    && c.exec(QStringLiteral("SELECT pg_is_in_recovery()")).toBool(0, 0)
+                    && c.exec(QStringLiteral("SELECT pg_promote(true, 30)")).toBool(0, 0))
+                    promotedByTest = node;
+            }
+        });
+        QVERIFY(!promotedByTest.isEmpty());
+        QVERIFY(!r.ok && r.aborted);
+        QCOMPARE(r.steps.last().name, QStringLiteral("Promote replica"));
+        QCOMPARE(r.steps.last().state, drills::DrillStep::State::Failed);
+        qInfo("aborted: %s\nnext: %s", qPrintable(r.abortReason), qPrintable(r.nextAction));
+        VERIFY_CONTAINS(r.abortReason, "recovery is not in progress");
+        VERIFY_CONTAINS(r.abortReason, "promoted outside this drill");
+        VERIFY_CONTAINS(r.nextAction, "vigil sandbox repair");
+        QCOMPARE(r.rtoMs, -1);
+        QVERIFY(!r.repaired);
+
+        sandbox::RepairReport repair;
+        QVERIFY2(sandbox::repair(test::sandboxDir(), &repair, &error), qPrintable(error));
+        qInfo("repair after a refused promotion: %s", qPrintable(repair.actions.join(QStringLiteral("; "))));
+        QCOMPARE(repair.pgPrimary, promotedByTest);
+        VERIFY_CONTAINS(repair.actions.join(QLatin1Char(';')), "rejoined " + repair.pgStandby);
+        VERIFY_CONTAINS(repair.actions.join(QLatin1Char(';')), "pointed pgbouncer at " + promotedByTest);
+        verifyHealthyPair(promotedByTest);
+    }
+
+    // pg_rewind fails (the crashed primary's control file is gone, as after a disk fault): the
+    // drill ends aborted at the rejoin with pg_rewind's error; the new primary keeps serving, and
+    // `sandbox repair` falls back to a fresh pg_basebackup of the broken node.
+    void pgRewindFailingAborts()
+    {
+        QString broken;
+        drills::PgFailoverDrill::Options o;
+        o.sandboxDir = test::sandboxDir();
+        const drills::DrillResult r = drills::PgFailoverDrill(o).run([&](const drills::DrillStep& s) {
+            if (s.name != QLatin1String("Rejoin old primary") || s.state != drills::DrillStep::State::Running)
+                return;
+            for (const QString& node : {QStringLiteral("pg1"), QStringLiteral("pg2")})
+                if (sandbox::componentPid(test::sandboxDir(), node) == 0) {
+                    const QString control = test::sandboxDir() + '/' + node + QStringLiteral("/global/pg_control");
+                    if (QFile::rename(control, control + QStringLiteral(".moved-by-test")))
+                        broken = node;
+                }
+        });
+        QVERIFY(!broken.isEmpty());
+        QCOMPARE(r.oldPrimary, broken);
+        QVERIFY(!r.ok && r.aborted);
+        QCOMPARE(r.steps.last().name, QStringLiteral("Rejoin old primary"));
+        qInfo("aborted: %s\nnext: %s", qPrintable(r.abortReason), qPrintable(r.nextAction));
+        VERIFY_CONTAINS(r.abortReason, "pg_rewind of " + broken + " failed");
+        VERIFY_CONTAINS(r.nextAction, "vigil sandbox repair");
+        // Everything before the rejoin was measured.
+        QVERIFY(r.rtoMs > 0);
+        QVERIFY(r.rpoLostWrites >= 0);
+        QVERIFY(!r.repaired);
+
+        sandbox::RepairReport repair;
+        QString error;
+        QVERIFY2(sandbox::repair(test::sandboxDir(), &repair, &error), qPrintable(error));
+        qInfo("repair after a failed pg_rewind: %s", qPrintable(repair.actions.join(QStringLiteral("; "))));
+        QCOMPARE(repair.pgPrimary, r.newPrimary);
+        VERIFY_CONTAINS(repair.actions.join(QLatin1Char(';')), "re-cloned " + broken);
+        verifyHealthyPair(r.newPrimary);
     }
 
     // Forced failures end in a clear aborted state with what to do next, and change nothing.
@@ -184,9 +294,10 @@ private Q_SLOTS:
     void redisDrills_data()
     {
         QTest::addColumn<bool>("unplanned");
-        QTest::newRow("paused master") << true;
-        QTest::newRow("manual 1") << false;
-        QTest::newRow("manual 2") << false;
+        for (int round = 1; round <= 3; ++round) {
+            QTest::addRow("paused master %d", round) << true;
+            QTest::addRow("manual %d", round) << false;
+        }
     }
 
     void redisDrills()

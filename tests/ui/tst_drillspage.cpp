@@ -1,15 +1,20 @@
 // The Drills tab offscreen on the live sandbox: a PostgreSQL failover drill started from the tab
-// fills the timeline step by step, the topology follows the new primary from the polls with no
-// user action, the result card gives RTO and RPO against the targets with a verdict, the JSON
-// export carries the same figures; a second run moves the primary back (the layout later tests
-// expect). A read-only profile cannot start a drill and is told why. Screenshot saved.
+// fills the timeline step by step while the probe chart fills live, the topology follows the new
+// primary from the polls with no user action, the result card gives RTO and RPO against the
+// targets with a verdict, the JSON and HTML exports carry the same figures, the drill is listed in
+// Past drills and can be shown again from there; a planned switchover moves the primary back (the
+// layout later tests expect); Repair on a healthy sandbox changes nothing. A read-only profile
+// cannot start a drill. Screenshots before, during and after a drill.
 #include "drills/drillresult.h"
 #include "models/drillstepmodel.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
 #include "testsupport.h"
+#include "models/drillrunmodel.h"
+#include "ui/drillhistorypanel.h"
 #include "ui/drillspage.h"
 #include "ui/mainwindow.h"
+#include "ui/probechart.h"
 #include "ui/topologyview.h"
 
 #include <QAbstractItemModelTester>
@@ -43,20 +48,38 @@ private Q_SLOTS:
         w.tabs()->setCurrentWidget(page);
         QTRY_VERIFY_WITH_TIMEOUT(!page->topology()->pgPrimary().isEmpty(), 10000);
         QVERIFY(page->startButton()->isEnabled());
+        QAbstractItemModelTester pastTester(page->history()->model(),
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY_WITH_TIMEOUT(page->topology()->redisMaster().size() > 0, 10000);
+        QTest::qWait(300);
+        QVERIFY(w.grab().save(test::outputDir() + QStringLiteral("/drills-before.png")));
 
+        drills::DrillResult first;
         for (int round = 0; round < 2; ++round) {
             const QString before = page->topology()->pgPrimary();
             QSignalSpy finished(page, &ui::DrillsPage::drillFinished);
             QSignalSpy rows(page->steps(), &QAbstractItemModel::rowsInserted);
-            page->startDrill(ui::DrillsPage::Kind::PgFailover);
+            page->startDrill(round == 0 ? ui::DrillsPage::Kind::PgFailover : ui::DrillsPage::Kind::PgSwitchover);
             QVERIFY(!page->startButton()->isEnabled()); // one drill at a time
+            QVERIFY(!page->repairButton()->isEnabled());
+            if (round == 0) {
+                // Live: the chart has probe buckets and the timeline has passed the fault while the
+                // drill is still running.
+                QTRY_VERIFY_WITH_TIMEOUT(page->steps()->rowCount() >= 5 && page->probeChart()->pointCount() >= 10,
+                                         60000);
+                QVERIFY(finished.isEmpty());
+                QVERIFY(w.grab().save(test::outputDir() + QStringLiteral("/drills-during.png")));
+            }
             QVERIFY(finished.wait(90000));
             const auto r = finished.first().first().value<drills::DrillResult>();
             QVERIFY2(r.ok, qPrintable(r.abortReason));
             QCOMPARE(r.oldPrimary, before);
-            QCOMPARE(rows.count(), 8); // the timeline grew one step at a time
-            QCOMPARE(page->steps()->rowCount(), 8);
-            for (int i = 0; i < 8; ++i) {
+            const int stepCount = round == 0 ? 8 : 9; // the switchover waits for the standby to catch up
+            QCOMPARE(rows.count(), stepCount); // the timeline grew one step at a time
+            QCOMPARE(page->steps()->rowCount(), stepCount);
+            QCOMPARE(page->history()->model()->rowCount(), round + 1);
+            QVERIFY(page->probeChart()->pointCount() > 0);
+            for (int i = 0; i < stepCount; ++i) {
                 QCOMPARE(page->steps()->index(i, DrillStepModel::StateColumn).data().toString(), QStringLiteral("ok"));
                 // Shown in the order the steps ran.
                 QCOMPARE(page->table()->model()->index(i, DrillStepModel::StepColumn).data().toString(),
@@ -67,6 +90,11 @@ private Q_SLOTS:
             // The polls move the primary in the picture by themselves.
             QTRY_COMPARE_WITH_TIMEOUT(page->topology()->pgPrimary(), r.newPrimary, 10000);
             if (round == 0) {
+                // The rejoined old primary shows as a replica in the picture before it is taken.
+                QTRY_VERIFY_WITH_TIMEOUT(w.monitor()->latest(r.oldPrimary).has_value()
+                                             && w.monitor()->latest(r.oldPrimary)->reachable
+                                             && w.monitor()->latest(r.oldPrimary)->role == NodeRole::Replica,
+                                         15000);
                 QTest::qWait(300); // the card and chart lay out before the picture is taken
                 QVERIFY(w.grab().save(test::outputDir() + QStringLiteral("/drills.png")));
                 const QString path = m_dir.filePath(QStringLiteral("drill.json"));
@@ -78,9 +106,31 @@ private Q_SLOTS:
                 QCOMPARE(o.value("rto_ms").toInteger(), r.rtoMs);
                 QCOMPARE(o.value("rpo_lost_writes").toInteger(), r.rpoLostWrites);
                 QCOMPARE(o.value("kind").toString(), QStringLiteral("pg"));
+                const QString html = m_dir.filePath(QStringLiteral("drill.html"));
+                QVERIFY2(page->exportHtml(html, &error), qPrintable(error));
+                QFile h(html);
+                QVERIFY(h.open(QIODevice::ReadOnly));
+                const QString text = QString::fromUtf8(h.readAll());
+                VERIFY_CONTAINS(text, "<svg");
+                VERIFY_CONTAINS(text, QStringLiteral("%1 ms").arg(r.rtoMs));
+                first = r;
             }
         }
         QCOMPARE(page->topology()->pgPrimary(), QStringLiteral("pg1"));
+
+        // The first drill again, from the store.
+        page->history()->table()->selectRow(page->history()->table()->model()->rowCount() - 1);
+        QCOMPARE(page->lastResult().runId, first.runId);
+        QCOMPARE(page->lastResult().rtoMs, first.rtoMs);
+        VERIFY_CONTAINS(page->resultCard()->text(), QStringLiteral("RTO %1 ms").arg(first.rtoMs));
+        QCOMPARE(page->steps()->rowCount(), 8);
+
+        // Repair on a healthy sandbox finds nothing to do.
+        QSignalSpy repaired(page, &ui::DrillsPage::repairFinished);
+        page->startRepair();
+        QVERIFY(repaired.wait(60000));
+        QVERIFY2(repaired.first().at(0).toBool(), qPrintable(repaired.first().at(1).toString()));
+        VERIFY_CONTAINS(repaired.first().at(1).toString(), "Nothing to repair");
         w.insight()->shutdown();
         w.monitor()->shutdown();
     }
