@@ -4,6 +4,7 @@
 #include "actions/actiongate.h"
 #include "drillhistorypanel.h"
 #include "drills/pgfailoverdrill.h"
+#include "drills/pgswitchoverdrill.h"
 #include "drills/redisfailoverdrill.h"
 #include "models/drillstepmodel.h"
 #include "monitor/clustermonitor.h"
@@ -24,6 +25,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -100,7 +102,7 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, store::L
     , m_bottomTabs(new QTabWidget(this))
 {
     m_kind->addItem(tr("PostgreSQL: primary crashes (sandbox)"), int(Kind::PgFailover));
-    m_kind->addItem(tr("PostgreSQL: planned switchover (sandbox)"), int(Kind::PgSwitchover));
+    m_kind->addItem(tr("PostgreSQL: planned switchover (sandbox or real cluster)"), int(Kind::PgSwitchover));
     m_kind->addItem(tr("Redis: master paused (sandbox)"), int(Kind::RedisPaused));
     m_kind->addItem(tr("Redis: SENTINEL FAILOVER (sandbox)"), int(Kind::RedisManual));
     m_rtoTarget->setRange(1, 600000);
@@ -169,8 +171,10 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, store::L
     proxy->sort(-1);
     m_table->horizontalHeader()->setSectionResizeMode(DrillStepModel::DetailColumn, QHeaderView::Stretch);
 
-    connect(m_kind, &QComboBox::currentIndexChanged, this,
-            [this] { m_preflight->setText(preflightText(Kind(m_kind->currentData().toInt()))); });
+    connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
+        m_preflight->setText(preflightText(Kind(m_kind->currentData().toInt())));
+        updateButtons();
+    });
     m_preflight->setText(preflightText(Kind::PgFailover));
     connect(m_start, &QPushButton::clicked, this, &DrillsPage::askStart);
     connect(m_abort, &QPushButton::clicked, this, &DrillsPage::abortDrill);
@@ -262,16 +266,23 @@ void DrillsPage::updateButtons()
         why = tr("Connect to a profile first.");
     else if (!gate.allowed && !gate.needsTypedName)
         why = gate.reason;
-    else if (p.sandboxDir.isEmpty())
-        why = tr("These drills break servers through the sandbox's own control (pg_ctl, pid files, "
-                 "pgbouncer.ini) and run only on a sandbox; planned switchovers for real clusters are not "
-                 "built yet.");
+    const bool sandbox = !p.sandboxDir.isEmpty();
+    const bool gateOk = !p.name.isEmpty() && (gate.allowed || gate.needsTypedName);
+    if (gateOk && !sandbox && Kind(m_kind->currentData().toInt()) != Kind::PgSwitchover)
+        why = tr("On a real cluster only the planned switchover runs: the other drills stop or pause servers "
+                 "through the sandbox's own control (pg_ctl, pid files, pgbouncer.ini).");
+    // Only what can run on this profile is offered.
+    if (auto* items = qobject_cast<QStandardItemModel*>(m_kind->model()))
+        for (int i = 0; i < items->rowCount(); ++i)
+            items->item(i)->setEnabled(sandbox || Kind(m_kind->itemData(i).toInt()) == Kind::PgSwitchover);
     m_start->setEnabled(why.isEmpty() && !running);
     m_kind->setEnabled(!running);
     m_abort->setEnabled(running);
     m_export->setEnabled(!m_result.kind.isEmpty() && !running);
     m_exportHtml->setEnabled(!m_result.kind.isEmpty() && !running);
-    m_repair->setEnabled(why.isEmpty() && !running);
+    m_repair->setEnabled(gateOk && sandbox && !running);
+    m_repair->setToolTip(sandbox ? m_repair->toolTip()
+                                 : tr("Repair works on a sandbox only: it starts servers and rewrites their files"));
     if (!running)
         m_why->setText(why);
 }
@@ -289,8 +300,11 @@ void DrillsPage::askStart()
     const Kind kind = Kind(m_kind->currentData().toInt());
     bool typed = false;
     QString refusal;
-    const QString command = QStringLiteral("vigil drill %1 --sandbox-dir %2 --rto-target %3 --rpo-target %4")
-                                .arg(kindName(kind), m_monitor->profile().sandboxDir)
+    const Profile& p = m_monitor->profile();
+    const QString where = p.sandboxDir.isEmpty() ? QStringLiteral("--profile \"%1\"").arg(p.name)
+                                                 : QStringLiteral("--sandbox-dir %1").arg(p.sandboxDir);
+    const QString command = QStringLiteral("vigil drill %1 %2 --rto-target %3 --rpo-target %4")
+                                .arg(kindName(kind), where)
                                 .arg(m_rtoTarget->value())
                                 .arg(m_rpoTarget->value());
     if (!confirmAction(this, m_monitor->profile(), kAction, tr("Start failover drill"),
@@ -339,7 +353,29 @@ void DrillsPage::startDrill(Kind kind)
             },
             Qt::QueuedConnection);
     };
-    if (pg) {
+    if (kind == Kind::PgSwitchover && profile.sandboxDir.isEmpty()) {
+        // A real cluster: SQL only; which node is which comes from the polls.
+        drills::PgSwitchoverDrill::Options o;
+        o.tally = m_tally;
+        for (const PgNode& n : profile.pgNodes) {
+            const std::optional<NodeSnapshot> snap = m_monitor->latest(n.name);
+            pg::ConnectOptions c;
+            c.conninfo = n.conninfo;
+            c.password = m_passwords.value(n.name);
+            if (snap && snap->reachable && snap->role == NodeRole::Primary && o.primaryName.isEmpty()) {
+                o.primaryName = n.name;
+                o.primary = c;
+            } else if (snap && snap->reachable && snap->role == NodeRole::Replica && o.replicaName.isEmpty()) {
+                o.replicaName = n.name;
+                o.replica = c;
+            }
+        }
+        m_oldNode = o.primaryName;
+        m_newNode = o.replicaName;
+        auto drill = std::make_shared<drills::PgSwitchoverDrill>(o);
+        m_abortDrill = [drill] { drill->abort(); };
+        m_run.setFuture(QtConcurrent::run([drill, report] { return drill->run(report); }));
+    } else if (pg) {
         drills::PgFailoverDrill::Options o;
         o.sandboxDir = profile.sandboxDir;
         o.tally = m_tally;
@@ -378,7 +414,8 @@ void DrillsPage::onStep(const drills::DrillStep& s)
     const QColor fault(0xc6, 0x28, 0x28), good(0x2e, 0x7d, 0x32);
     if (running
         && (s.name == QLatin1String("Crash primary") || s.name == QLatin1String("Stop primary cleanly")
-            || s.name == QLatin1String("Pause master") || s.name == QLatin1String("SENTINEL FAILOVER"))) {
+            || s.name == QLatin1String("Fence writes on primary") || s.name == QLatin1String("Pause master")
+            || s.name == QLatin1String("SENTINEL FAILOVER"))) {
         m_faultMs = s.startMs;
         m_topology->highlightNode(m_oldNode, fault);
         m_topology->setArrowBroken(m_oldNode, m_newNode, true);
@@ -457,6 +494,8 @@ void DrillsPage::showResult(const drills::DrillResult& r, const drills::DrillTar
                         .arg(r.demotedWritesLost);
         card += tr("<br>Old primary rejoined: %1").arg(r.repaired ? tr("yes") : tr("no"));
         card += tr("<br><b>Verdict:</b> %1").arg(verdict(v.pass()));
+        if (!r.nextAction.isEmpty())
+            card += tr("<br><b>Next:</b> %1").arg(r.nextAction.toHtmlEscaped());
     }
     m_card->setText(card);
     m_chart->show(r.probe, r.faultAtMs());

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QFutureWatcher>
+#include <QHash>
 #include <QTimer>
 #include <QWidget>
 #include <functional>
@@ -66,6 +67,8 @@ public:
     bool exportJson(const QString& path, QString* error) const;
     bool exportHtml(const QString& path, QString* error) const;
 
+    // Memory only, keyed by node name as the keychain keys them (a real cluster's switchover).
+    void setPasswords(const QHash<QString, QString>& passwords) { m_passwords = passwords; }
     // What Start runs once the operator confirmed (tests call it too).
     void startDrill(Kind kind);
     void abortDrill();
@@ -106,6 +109,7 @@ private:
     DrillHistoryPanel* m_history;
     QTabWidget* m_bottomTabs;
     QString m_oldNode, m_newNode;
+    QHash<QString, QString> m_passwords;
     qint64 m_auditId = -1;
     std::function<void()> m_abortDrill; // thread-safe abort of the running drill
     QFutureWatcher<drills::DrillResult> m_run;

@@ -137,6 +137,7 @@ void MainWindow::connectTo(const Profile& profile, const QHash<QString, QString>
     m_insight->setPasswords(passwords);
     m_poolPage->pool()->setPasswords(passwords);
     m_loadTestsPage->setPasswords(passwords);
+    m_drillsPage->setPasswords(passwords);
     m_monitor->start(profile, passwords, periodMs);
     QList<NodeKind> kinds;
     for (const NodeSpec& s : ClusterMonitor::specsFor(profile, {}, periodMs))

@@ -8,6 +8,7 @@
 #include "actions/actiongate.h"
 #include "drills/drillreport.h"
 #include "drills/pgfailoverdrill.h"
+#include "drills/pgswitchoverdrill.h"
 #include "drills/redisfailoverdrill.h"
 #include "store/auditlog.h"
 #include "store/drillstore.h"
@@ -18,6 +19,44 @@
 #include <QTextStream>
 
 namespace vigil::cli {
+
+namespace {
+
+// Which of the target's PostgreSQL nodes is the primary and which its standby, asked live.
+bool remoteRoles(const Target& target, drills::PgSwitchoverDrill::Options* o, QString* error)
+{
+    for (const PgNode& n : target.profile.pgNodes) {
+        pg::ConnectOptions c;
+        c.conninfo = n.conninfo;
+        c.password = target.passwords.value(n.name);
+        pg::Connection conn;
+        if (!conn.open(c)) {
+            *error = QStringLiteral("%1: %2").arg(n.name, conn.lastError());
+            return false;
+        }
+        const pg::Result r = conn.exec(QStringLiteral("/* vigil */ SELECT pg_is_in_recovery()"));
+        if (!r.ok()) {
+            *error = QStringLiteral("%1: %2").arg(n.name, r.errorMessage());
+            return false;
+        }
+        if (r.toBool(0, 0) && o->replicaName.isEmpty()) {
+            o->replicaName = n.name;
+            o->replica = c;
+        } else if (!r.toBool(0, 0) && o->primaryName.isEmpty()) {
+            o->primaryName = n.name;
+            o->primary = c;
+        }
+    }
+    if (o->primaryName.isEmpty() || o->replicaName.isEmpty()) {
+        *error = QStringLiteral("a switchover needs a primary and a standby among the target's PostgreSQL nodes "
+                                "(--pg and --pg-replica, or a profile with both); found %1")
+                     .arg(o->primaryName.isEmpty() ? QStringLiteral("no primary") : QStringLiteral("no standby"));
+        return false;
+    }
+    return true;
+}
+
+} // namespace
 
 int drillCommand(const QStringList& argsIn)
 {
@@ -31,7 +70,10 @@ int drillCommand(const QStringList& argsIn)
                "  pg            unplanned PostgreSQL failover: crash the primary, promote the replica, measure RTO "
                "and RPO, rejoin the old primary with pg_rewind\n"
                "  pg-switchover planned: stop the primary cleanly, wait until the standby replayed its shutdown "
-               "checkpoint, promote; no acknowledged write may be lost\n"
+               "checkpoint, promote; no acknowledged write may be lost. On a real cluster (--profile P, or --pg "
+               "and --pg-replica) it runs through SQL alone: fence writes (default_transaction_read_only), wait for "
+               "the standby, promote; the old primary stays up read-only and the result says what to run on its "
+               "host\n"
                "  redis         unplanned Redis failover: pause the master (SIGSTOP) until Sentinel fails over, "
                "measure RTO, RPO and the writes a demoted master accepts, wait until it rejoins\n"
                "  redis-manual  SENTINEL FAILOVER with the same measurements\n";
@@ -64,20 +106,30 @@ int drillCommand(const QStringList& argsIn)
         err << "vigil drill: unexpected argument " << args.first() << "\n";
         return 2;
     }
-    if (target.profile.sandboxDir.isEmpty()) {
+    // A real cluster: only the planned switchover, through SQL alone.
+    const bool remote = target.profile.sandboxDir.isEmpty();
+    if (remote && kind != QLatin1String("pg-switchover")) {
         err << "vigil drill: the " << kind
             << " drill breaks and repairs servers through the sandbox's own control (pg_ctl, pid files, "
-               "pgbouncer.ini) and runs only on a sandbox (--sandbox-dir D); planned switchovers for real clusters "
-               "are not built yet\n";
+               "pgbouncer.ini) and runs only on a sandbox (--sandbox-dir D); on a real cluster only pg-switchover "
+               "runs\n";
         return 2;
+    }
+    drills::PgSwitchoverDrill::Options remoteOptions;
+    if (remote && !remoteRoles(target, &remoteOptions, &error)) {
+        err << "vigil drill: " << error << "\n";
+        return 1;
     }
     store::LocalStore local;
     store::AuditLog audit(&local);
     store::AuditEntry entry;
     entry.profile = target.profile.name;
-    entry.node = kind.startsWith(QLatin1String("pg")) ? QStringLiteral("pg1,pg2") : QStringLiteral("redis1,redis2");
+    entry.node = remote ? remoteOptions.primaryName + QLatin1Char(',') + remoteOptions.replicaName
+        : kind.startsWith(QLatin1String("pg")) ? QStringLiteral("pg1,pg2")
+                                               : QStringLiteral("redis1,redis2");
     entry.action = QStringLiteral("drill");
-    entry.command = QStringLiteral("vigil drill %1 --sandbox-dir %2").arg(kind, target.profile.sandboxDir);
+    entry.command = remote ? QStringLiteral("vigil drill %1 --profile %2").arg(kind, target.profile.name)
+                           : QStringLiteral("vigil drill %1 --sandbox-dir %2").arg(kind, target.profile.sandboxDir);
     const actions::GateDecision gate = actions::gate(target.profile, entry.action);
     if (!gate.allowed) {
         audit.refused(entry, gate.reason);
@@ -94,7 +146,9 @@ int drillCommand(const QStringList& argsIn)
         err.flush();
     };
     drills::DrillResult r;
-    if (kind.startsWith(QLatin1String("pg"))) {
+    if (remote) {
+        r = drills::PgSwitchoverDrill(remoteOptions).run(show);
+    } else if (kind.startsWith(QLatin1String("pg"))) {
         drills::PgFailoverDrill::Options o;
         o.sandboxDir = target.profile.sandboxDir;
         o.mode = kind == QLatin1String("pg") ? drills::PgFailoverDrill::Mode::Unplanned
@@ -129,9 +183,9 @@ int drillCommand(const QStringList& argsIn)
             << (r.rpoLostBytes >= 0 ? QStringLiteral(" and %1 WAL bytes").arg(r.rpoLostBytes) : QString()) << " lost, "
             << r.probeAcknowledged << " probe writes acknowledged, "
             << (r.repaired ? "the old primary rejoined as a replica" : "the old primary did NOT rejoin") << "\n";
-        if (!r.ok)
+        if (!r.nextAction.isEmpty())
             out << "Next: " << r.nextAction << "\n";
-        else
+        if (r.ok)
             out << "Verdict against RTO <= " << targets.rtoMs << " ms and RPO <= " << targets.rpoWrites
                 << " writes: " << (drills::judge(r, targets).pass() ? "PASS" : "FAIL") << "\n";
     }

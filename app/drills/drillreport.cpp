@@ -156,6 +156,8 @@ QString reportHtml(const DrillResult& r, const DrillTargets& t, const QString& p
     } else {
         h += QStringLiteral("<p><b>%1</b> %2</p>").arg(esc(tr("Verdict:")), mark(v.pass()));
         h += QStringLiteral("<p>%1 → %2</p>").arg(esc(r.oldPrimary), esc(r.newPrimary));
+        if (!r.nextAction.isEmpty())
+            h += QStringLiteral("<p><b>%1</b> %2</p>").arg(esc(tr("Next:")), esc(r.nextAction));
     }
     h += QStringLiteral("<table><tr><th>%1</th><th>%2</th><th>%3</th><th></th></tr>")
              .arg(esc(tr("Measure")), esc(tr("Measured")), esc(tr("Target")));

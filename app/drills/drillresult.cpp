@@ -116,7 +116,8 @@ qint64 DrillResult::faultAtMs() const
 {
     for (const DrillStep& s : steps)
         if (s.name == QLatin1String("Crash primary") || s.name == QLatin1String("Stop primary cleanly")
-            || s.name == QLatin1String("Pause master") || s.name == QLatin1String("SENTINEL FAILOVER"))
+            || s.name == QLatin1String("Fence writes on primary") || s.name == QLatin1String("Pause master")
+            || s.name == QLatin1String("SENTINEL FAILOVER"))
             return s.startMs;
     return -1;
 }

@@ -58,11 +58,21 @@ qint64 PgWriteProbe::firstAckAfter(qint64 ms, int port) const
     return -1;
 }
 
+qint64 PgWriteProbe::firstAckAfter(qint64 ms, const QString& server) const
+{
+    std::lock_guard lock(m_mutex);
+    for (const Write& w : m_writes)
+        if (w.ackMs >= ms && w.server == server)
+            return w.ackMs;
+    return -1;
+}
+
 void PgWriteProbe::loop()
 {
     pg::Connection conn;
     pg::ConnectOptions o;
     o.conninfo = m_conninfo;
+    o.password = m_password;
     o.applicationName = QStringLiteral("vigil-drill-probe");
     o.connectTimeoutSec = 1;
     o.statementTimeoutMs = 1000;
@@ -87,6 +97,7 @@ void PgWriteProbe::loop()
                 w.ackMs = now();
                 w.lsn = r.text(0, 0);
                 w.port = QByteArray(PQport(conn.raw())).toInt();
+                w.server = QString::fromUtf8(PQhost(conn.raw())) + QLatin1Char(':') + QString::number(w.port);
             } else {
                 conn.close(); // the server went away or is read-only now: find the writable one again
             }

@@ -26,6 +26,7 @@ public:
         qint64 sentMs = 0; // since the drill's origin
         qint64 ackMs = -1; // -1: not acknowledged
         int port = 0; // server that acknowledged it
+        QString server; // the same as "host:port" (ports alone repeat across hosts in real clusters)
         // pg_current_wal_insert_lsn() as the insert saw it (RETURNING runs before the commit record,
         // so WAL loss counted from it misses at most that last commit record, ~30 bytes).
         QString lsn;
@@ -49,12 +50,16 @@ public:
     qint64 failed() const { return m_failed.load(); }
     // First acknowledgement at or after `ms` by a server listening on `port` (-1: none yet).
     qint64 firstAckAfter(qint64 ms, int port) const;
+    // The same for a server named "host:port".
+    qint64 firstAckAfter(qint64 ms, const QString& server) const;
+    // A password for every host of the conninfo (kept in memory, passed as a keyword). Before start().
+    void setPassword(const QString& password) { m_password = password; }
 
 private:
     void loop();
     qint64 now() const;
 
-    QString m_conninfo, m_runId;
+    QString m_conninfo, m_runId, m_password;
     std::chrono::steady_clock::time_point m_origin;
     int m_intervalMs;
     std::atomic_bool m_stop {false};

@@ -12,6 +12,7 @@
 #include "drills/rediswriteprobe.h"
 #include "pg/pgconnection.h"
 #include "redis/redisconnection.h"
+#include "sandbox/failover.h"
 #include "sandbox/repair.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/state.h"
@@ -19,6 +20,10 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 #include <functional>
 
@@ -222,6 +227,62 @@ private Q_SLOTS:
         QCOMPARE(repair.pgPrimary, r.newPrimary);
         VERIFY_CONTAINS(repair.actions.join(QLatin1Char(';')), "re-cloned " + broken);
         verifyHealthyPair(r.newPrimary);
+    }
+
+    // The planned switchover as it runs on a real cluster, where Vigil reaches the servers through
+    // SQL alone: `vigil drill pg-switchover --pg A --pg-replica B` (no sandbox directory) fences
+    // the primary read-only, waits for the standby, promotes it and loses nothing; the old primary
+    // is left up and read-only, and the result says what to run on its host. The test then does
+    // what the operator would (pgbouncer, then the rejoin through `sandbox repair`).
+    void pgSwitchoverRealCluster()
+    {
+        const PgNode primary = test::primaryNode(), standby = test::replicaNodes().value(0);
+        QProcess p;
+        QTemporaryDir data;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
+        p.setProcessEnvironment(env);
+        p.start(test::vigilBinary(),
+                {QStringLiteral("drill"), QStringLiteral("pg-switchover"), QStringLiteral("--pg"), primary.conninfo,
+                 QStringLiteral("--pg-replica"), standby.conninfo, QStringLiteral("--json")});
+        QVERIFY(p.waitForFinished(90000));
+        const QByteArray err = p.readAllStandardError();
+        const QJsonObject r = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QVERIFY2(p.exitCode() == 0 && r.value("ok").toBool(), err.constData());
+        QCOMPARE(r.value("kind").toString(), QStringLiteral("pg-switchover"));
+        QCOMPARE(r.value("rpo_lost_writes").toInteger(), 0);
+        QVERIFY(r.value("rto_ms").toInteger() > 0 && r.value("rto_ms").toInteger() < 10000);
+        QCOMPARE(r.value("repaired").toBool(), false);
+        VERIFY_CONTAINS(r.value("next_action").toString(), "pg_rewind");
+        QStringList names;
+        for (const QJsonValue& v : r.value("steps").toArray())
+            names << v.toObject().value("name").toString();
+        QCOMPARE(names,
+                 (QStringList {"Pre-flight", "Start write probe", "Fence writes on primary", "Standby caught up",
+                               "Promote replica", "Writes resume", "Measure RPO"}));
+        // The independent count: every acknowledged probe row is on the new primary.
+        pg::Connection promoted, fenced;
+        QVERIFY(promoted.open(pg::ConnectOptions {standby.conninfo}));
+        QVERIFY(fenced.open(pg::ConnectOptions {primary.conninfo}));
+        QCOMPARE(promoted.exec(QStringLiteral("SELECT pg_is_in_recovery()")).toBool(0, 0), false);
+        QCOMPARE(promoted
+                     .exec(QStringLiteral("SELECT count(*) FROM vigil_drill_probe WHERE run_id = $1"),
+                           {r.value("run_id").toString()})
+                     .toInt64(0, 0),
+                 r.value("probe_acknowledged").toInteger());
+        // The old primary is fenced: up, not a standby, refusing writes.
+        QCOMPARE(fenced.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("on"));
+        QVERIFY(!fenced.exec(QStringLiteral("CREATE TEMP TABLE t (x int)")).ok());
+
+        QString error;
+        QVERIFY2(sandbox::repointPgbouncer(test::sandboxDir(), standby.name, &error), qPrintable(error));
+        sandbox::RepairReport repair;
+        QVERIFY2(sandbox::repair(test::sandboxDir(), &repair, &error), qPrintable(error));
+        qInfo("after the switchover: %s", qPrintable(repair.actions.join(QStringLiteral("; "))));
+        verifyHealthyPair(standby.name);
+        pg::Connection rejoined;
+        QVERIFY(rejoined.open(pg::ConnectOptions {primary.conninfo}));
+        QCOMPARE(rejoined.exec(QStringLiteral("SHOW default_transaction_read_only")).text(0, 0), QStringLiteral("off"));
     }
 
     // Forced failures end in a clear aborted state with what to do next, and change nothing.

@@ -6,11 +6,14 @@
 // layout later tests expect); Repair on a healthy sandbox changes nothing. A read-only profile
 // cannot start a drill. Screenshots before, during and after a drill.
 #include "drills/drillresult.h"
+#include "drills/pgfailoverdrill.h"
+#include "models/drillrunmodel.h"
 #include "models/drillstepmodel.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
+#include "sandbox/failover.h"
+#include "sandbox/repair.h"
 #include "testsupport.h"
-#include "models/drillrunmodel.h"
 #include "ui/drillhistorypanel.h"
 #include "ui/drillspage.h"
 #include "ui/mainwindow.h"
@@ -18,6 +21,7 @@
 #include "ui/topologyview.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -133,6 +137,54 @@ private Q_SLOTS:
         VERIFY_CONTAINS(repaired.first().at(1).toString(), "Nothing to repair");
         w.insight()->shutdown();
         w.monitor()->shutdown();
+    }
+
+    // A profile that is not a sandbox (a real cluster as far as the tab knows): only the planned
+    // switchover is offered, it runs through SQL alone and says what the old primary's host needs.
+    // The test then does what the operator would, and moves the primary back to pg1.
+    void realClusterOffersOnlySwitchover()
+    {
+        ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
+        ui::DrillsPage* page = w.drills();
+        Profile real = test::sandboxProfile();
+        real.sandboxDir.clear();
+        real.name = QStringLiteral("cluster");
+        w.connectTo(real, {}, 500);
+        w.tabs()->setCurrentWidget(page);
+        QTRY_VERIFY_WITH_TIMEOUT(!page->topology()->pgPrimary().isEmpty(), 10000);
+        QVERIFY(!page->repairButton()->isEnabled());
+        page->kind()->setCurrentIndex(page->kind()->findData(int(ui::DrillsPage::Kind::PgFailover)));
+        QVERIFY(!page->startButton()->isEnabled());
+        page->kind()->setCurrentIndex(page->kind()->findData(int(ui::DrillsPage::Kind::PgSwitchover)));
+        QVERIFY(page->startButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(w.monitor()->latest(QStringLiteral("pg2")).has_value()
+                                     && w.monitor()->latest(QStringLiteral("pg2"))->role == NodeRole::Replica,
+                                 10000);
+
+        QSignalSpy finished(page, &ui::DrillsPage::drillFinished);
+        page->startDrill(ui::DrillsPage::Kind::PgSwitchover);
+        QVERIFY(finished.wait(90000));
+        const auto r = finished.first().first().value<drills::DrillResult>();
+        QVERIFY2(r.ok, qPrintable(r.abortReason));
+        QCOMPARE(r.oldPrimary, QStringLiteral("pg1"));
+        QCOMPARE(r.newPrimary, QStringLiteral("pg2"));
+        QCOMPARE(r.rpoLostWrites, 0);
+        QCOMPARE(page->steps()->rowCount(), 7);
+        VERIFY_CONTAINS(page->resultCard()->text(), "pg_rewind");
+        QCOMPARE(page->history()->model()->rowCount(), 1); // this profile's own history
+        w.insight()->shutdown();
+        w.monitor()->shutdown();
+
+        QString error;
+        QVERIFY2(sandbox::repointPgbouncer(test::sandboxDir(), QStringLiteral("pg2"), &error), qPrintable(error));
+        sandbox::RepairReport repair;
+        QVERIFY2(sandbox::repair(test::sandboxDir(), &repair, &error), qPrintable(error));
+        QCOMPARE(repair.pgPrimary, QStringLiteral("pg2"));
+        drills::PgFailoverDrill::Options back;
+        back.sandboxDir = test::sandboxDir();
+        back.mode = drills::PgFailoverDrill::Mode::Planned;
+        const drills::DrillResult b = drills::PgFailoverDrill(back).run();
+        QVERIFY2(b.ok && b.newPrimary == QLatin1String("pg1"), qPrintable(b.abortReason));
     }
 
     void readOnlyCannotStart()
