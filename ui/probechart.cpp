@@ -34,6 +34,7 @@ ProbeChart::ProbeChart(QWidget* parent)
     m_x->setRange(0, 1);
     m_y->setLabelFormat(QStringLiteral("%.0f"));
     m_y->setRange(0, 2);
+    m_y->setTickCount(3);
     c->addAxis(m_x, Qt::AlignBottom);
     c->addAxis(m_y, Qt::AlignLeft);
     for (QLineSeries* s : {m_acked, m_failed, m_fault}) {

@@ -19,6 +19,7 @@ struct PgNodeState
     bool running = false; // its postmaster is alive
     bool answers = false; // it accepts connections
     bool standby = false;
+    qint64 timeline = 0; // a primary's current timeline: the later promotion has the higher one
 };
 
 PgNodeState readNode(const QString& dir, const QString& name)
@@ -39,6 +40,12 @@ PgNodeState readNode(const QString& dir, const QString& name)
             if (r.ok()) {
                 n.answers = true;
                 n.standby = r.toBool(0, 0);
+                if (!n.standby) {
+                    const pg::Result tl
+                        = c.exec(QStringLiteral("/* vigil */ SELECT ('x' || "
+                                                "substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int"));
+                    n.timeline = tl.ok() ? tl.toInt64(0, 0) : 0;
+                }
                 return n;
             }
         }
@@ -112,11 +119,20 @@ bool repair(const QString& dir, RepairReport* report, QString* error, const std:
         const PgNodeState a = readNode(dir, preferred), b = readNode(dir, other);
         const bool aPrimary = a.answers && !a.standby, bPrimary = b.answers && !b.standby;
         if (aPrimary && bPrimary) {
-            // Split brain: keep the one clients reach through pgbouncer.
-            if (!stopNode(dir, other, error))
+            // Split brain: keep the later promotion (the higher timeline: the other one was left
+            // behind, e.g. fenced by a planned switchover); on a tie the one pgbouncer points at.
+            const QString keep = b.timeline > a.timeline ? other : preferred;
+            const QString drop = keep == preferred ? other : preferred;
+            if (!stopNode(dir, drop, error))
                 return false;
-            did(QStringLiteral("stopped %1: it was a second primary beside %2").arg(other, preferred));
-            primary = preferred;
+            const qint64 keepTl = keep == preferred ? a.timeline : b.timeline;
+            const qint64 dropTl = keep == preferred ? b.timeline : a.timeline;
+            did(QStringLiteral("stopped %1 (timeline %2): it was a second primary beside %3 (timeline %4)")
+                    .arg(drop)
+                    .arg(dropTl)
+                    .arg(keep)
+                    .arg(keepTl));
+            primary = keep;
         } else if (aPrimary || bPrimary) {
             primary = aPrimary ? preferred : other;
         } else if (!a.running || !b.running) {

@@ -16,7 +16,8 @@ struct RepairReport
 
 // Puts a sandbox that a drill, a test or a crash left half broken back into one working topology,
 // keeping whatever data the current primary has: resumes paused servers and starts stopped ones;
-// for PostgreSQL, keeps the single primary (with two, the one pgbouncer points at), brings the
+// for PostgreSQL, keeps the single primary (with two, the later promotion: the higher
+// timeline), brings the
 // other node back as its streaming standby (pg_rewind, or a fresh pg_basebackup when pg_rewind
 // fails), and points pgbouncer at the primary. Blocking: run it off the GUI thread.
 bool repair(const QString& dir, RepairReport* report, QString* error,
