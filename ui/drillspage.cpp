@@ -3,6 +3,7 @@
 #include "actionconfirm.h"
 #include "actions/actiongate.h"
 #include "drillhistorypanel.h"
+#include "drills/drillaudit.h"
 #include "drills/pgfailoverdrill.h"
 #include "drills/pgswitchoverdrill.h"
 #include "drills/redisfailoverdrill.h"
@@ -343,6 +344,7 @@ void DrillsPage::startDrill(Kind kind)
     entry.action = kAction;
     entry.command = m_kind->itemText(m_kind->findData(int(kind)));
     m_auditId = m_audit ? m_audit->begin(entry) : -1;
+    m_stepAudit = std::make_unique<drills::DrillAudit>(m_audit, entry.profile, entry.node);
     const QPointer<DrillsPage> self(this);
     const auto report = [self](const drills::DrillStep& s) {
         QMetaObject::invokeMethod( // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): Qt owns the functor
@@ -408,6 +410,8 @@ void DrillsPage::abortDrill()
 
 void DrillsPage::onStep(const drills::DrillStep& s)
 {
+    if (m_stepAudit)
+        m_stepAudit->step(s);
     m_steps->apply(s);
     m_table->scrollToBottom();
     const bool running = s.state == drills::DrillStep::State::Running;

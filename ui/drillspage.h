@@ -29,6 +29,10 @@ class LocalStore;
 } // namespace store
 } // namespace vigil
 
+namespace vigil::drills {
+class DrillAudit;
+}
+
 namespace vigil::ui {
 
 class DrillHistoryPanel;
@@ -111,6 +115,7 @@ private:
     QString m_oldNode, m_newNode;
     QHash<QString, QString> m_passwords;
     qint64 m_auditId = -1;
+    std::unique_ptr<drills::DrillAudit> m_stepAudit; // every step of the running drill on record
     std::function<void()> m_abortDrill; // thread-safe abort of the running drill
     QFutureWatcher<drills::DrillResult> m_run;
     std::shared_ptr<drills::ProbeTally> m_tally; // live probe counts of the running drill

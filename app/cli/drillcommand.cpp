@@ -6,6 +6,7 @@
 #include "target.h"
 
 #include "actions/actiongate.h"
+#include "drills/drillaudit.h"
 #include "drills/drillreport.h"
 #include "drills/pgfailoverdrill.h"
 #include "drills/pgswitchoverdrill.h"
@@ -138,7 +139,9 @@ int drillCommand(const QStringList& argsIn)
     }
     const qint64 auditId = audit.begin(entry);
     const QDateTime startedAt = QDateTime::currentDateTimeUtc();
-    const auto show = [&err](const drills::DrillStep& s) {
+    drills::DrillAudit steps(&audit, entry.profile, entry.node);
+    const auto show = [&err, &steps](const drills::DrillStep& s) {
+        steps.step(s);
         if (s.state == drills::DrillStep::State::Running)
             err << "… " << s.name << "\n";
         else

@@ -13,6 +13,7 @@
 #include "monitor/insightmonitor.h"
 #include "sandbox/failover.h"
 #include "sandbox/repair.h"
+#include "store/auditlog.h"
 #include "testsupport.h"
 #include "ui/drillhistorypanel.h"
 #include "ui/drillspage.h"
@@ -118,6 +119,12 @@ private Q_SLOTS:
                 VERIFY_CONTAINS(text, "<svg");
                 VERIFY_CONTAINS(text, QStringLiteral("%1 ms").arg(r.rtoMs));
                 first = r;
+                // Every step is on record in the audit log, with its outcome.
+                int stepsOnRecord = 0;
+                for (const store::AuditRecord& rec : store::AuditLog(w.store()).list(50))
+                    if (rec.entry.action == QLatin1String("drill-step") && rec.state == store::AuditRecord::State::Ok)
+                        ++stepsOnRecord;
+                QCOMPARE(stepsOnRecord, 8);
             }
         }
         QCOMPARE(page->topology()->pgPrimary(), QStringLiteral("pg1"));
