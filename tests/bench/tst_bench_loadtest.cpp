@@ -33,7 +33,11 @@ constexpr int kUsers = 10, kThreads = 2, kSeconds = 10, kRounds = 3;
 
 struct Measured
 {
-    double tps = 0, p50Ms = 0, p99Ms = 0;
+    double tps = 0, p50Ms = 0, p99Ms = 0, meanMs = 0;
+    // Little's law for a closed loop without think time: users = tps x mean latency when the
+    // latency covers each user's whole cycle (a gap between transactions would make it smaller).
+    // A check of what each tool measures that run-to-run noise does not blur.
+    double busyUsers() const { return tps * meanMs / 1000.0; }
 };
 
 double nearestRank(std::vector<double> v, double q)
@@ -93,7 +97,7 @@ private:
         const RunResult r = engine.run();
         if (!r.ok || r.errors)
             qFatal("vigil run failed: %s %s", qPrintable(r.error), qPrintable(r.messages.join(QLatin1Char(' '))));
-        return {r.tps, r.latency.p50Ms, r.latency.p99Ms};
+        return {r.tps, r.latency.p50Ms, r.latency.p99Ms, r.latency.avgMs};
     }
 
     QStringList pgbenchArgs(const QString& workload, const QString& logDir) const
@@ -148,6 +152,10 @@ private:
             }
             m.p50Ms = nearestRank(latencies, 0.50);
             m.p99Ms = nearestRank(latencies, 0.99);
+            double sum = 0;
+            for (double l : latencies)
+                sum += l;
+            m.meanMs = latencies.empty() ? 0 : sum / double(latencies.size());
         }
         return m;
     }
@@ -207,9 +215,10 @@ private:
             logP50.push_back(logged.p50Ms);
             logP99.push_back(logged.p99Ms);
             qInfo("BENCH loadtest_%s_round%d vigil %.0f tps, pgbench %.0f tps, ratio %.3f x; p50 vigil %.3f ms, "
-                  "pgbench-log %.3f ms; p99 vigil %.3f ms, pgbench-log %.3f ms (logged run %.0f tps); before it %s",
+                  "pgbench-log %.3f ms; p99 vigil %.3f ms, pgbench-log %.3f ms (logged run %.0f tps); tps x mean "
+                  "latency vigil %.2f, pgbench-log %.2f (of %d users); before it %s",
                   qPrintable(workload), round, v.tps, p.tps, v.tps / p.tps, v.p50Ms, logged.p50Ms, v.p99Ms,
-                  logged.p99Ms, logged.tps, qPrintable(machine.describe()));
+                  logged.p99Ms, logged.tps, v.busyUsers(), logged.busyUsers(), kUsers, qPrintable(machine.describe()));
         }
         const double ratio = vigilSum / pgbenchSum;
         qInfo("BENCH loadtest_%s_ratio %.3f x (vigil %.0f tps, pgbench %.0f tps, mean of %d)", qPrintable(workload),
