@@ -270,6 +270,9 @@ bool LoadTestsPage::buildOptions(loadtest::EngineOptions* o, QString* error) con
     }
     o->users = m_users->value();
     o->durationSec = m_duration->value();
+    // The users' threads run in this process: below the GUI thread's priority, so hundreds of
+    // users cannot starve the event loop (the CLI runs them at normal priority).
+    o->lowPriority = true;
     o->workloadName = m_workload->currentText() == kFileItem ? QString() : m_workload->currentText();
     if (o->workloadName.isEmpty()) {
         *error = tr("Choose a workload file.");

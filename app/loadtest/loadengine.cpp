@@ -85,6 +85,8 @@ void LoadEngine::start()
         m_thread.join();
     m_stopRequested.store(false); // a stop() before this start belongs to the previous run
     m_thread = std::thread([this] {
+        if (m_options.lowPriority)
+            lowerThreadPriority();
         const RunResult r = run([this](const LoadSecond& s) { Q_EMIT secondReady(s); });
         Q_EMIT finished(r);
     });
@@ -186,11 +188,18 @@ RunResult LoadEngine::run(const std::function<void(const LoadSecond&)>& onSecond
         ids[size_t(i % threads)].push_back(i);
         offsets[size_t(i % threads)].push_back(spawnOffset(m_options, i));
     }
-    shared.start = Clock::now();
-    shared.deadline = shared.start + duration_cast<Clock::duration>(duration<double>(m_options.durationSec));
     std::vector<std::unique_ptr<LoadWorker>> workers;
     for (int t = 0; t < threads; ++t)
         workers.push_back(std::make_unique<LoadWorker>(&shared, ids[size_t(t)], offsets[size_t(t)]));
+    if (m_options.connectFirst) {
+        std::vector<std::thread> connecting;
+        for (auto& w : workers)
+            connecting.emplace_back([&w] { w->connectFirst(); });
+        for (std::thread& t : connecting)
+            t.join();
+    }
+    shared.start = Clock::now();
+    shared.deadline = shared.start + duration_cast<Clock::duration>(duration<double>(m_options.durationSec));
     std::vector<std::thread> running;
     for (auto& w : workers)
         running.emplace_back([&w] { w->run(); });
@@ -215,7 +224,13 @@ RunResult LoadEngine::run(const std::function<void(const LoadSecond&)>& onSecond
         if (allFinished && endedAt == Clock::time_point {})
             endedAt = std::min(Clock::now(), shared.deadline);
         if (!secondReady) {
-            std::this_thread::sleep_for(milliseconds(5));
+            // Nothing can be ready before the second ends: sleep till then (the workers flush
+            // within ~20 ms of it), waking at least every 50 ms to see a stop request. The
+            // collector shares the cores with the users' threads, so it must not wake every
+            // few milliseconds for nothing.
+            const Clock::time_point boundary = shared.start + seconds(next + 1);
+            const auto wait = std::clamp<Clock::duration>(boundary - Clock::now(), milliseconds(5), milliseconds(50));
+            std::this_thread::sleep_for(wait);
             continue;
         }
         IntervalStats st;

@@ -29,6 +29,14 @@ struct EngineOptions
     int stepSec = 0;
     int thinkTimeMs = 0; // pause between two runs of the script (not counted in latency)
     int connectTimeoutSec = 5;
+    // The engine's threads run at a lower CPU priority (nice 10) so a GUI in the same process
+    // keeps its share of the cores however many users run; the load still gets every idle cycle.
+    bool lowPriority = false;
+    // Users that start at once are connected (and their statements prepared) before the run's
+    // clock starts, as pgbench connects its clients before its -T starts: the run's tps and
+    // latencies then cover the workload only, comparable to pgbench's "tps (without initial
+    // connection time)". Off by default: a spike's connection storm is part of what it tests.
+    bool connectFirst = false;
     qint64 scale = 0; // :scale; 0 = count(*) FROM pgbench_branches when the script uses it, else 1
     quint64 seed = 0; // 0 = random
     // Stop conditions, checked each second; 0 = off. A condition must hold for 3 seconds in a row

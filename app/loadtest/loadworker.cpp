@@ -6,6 +6,9 @@
 #include <cstring>
 #include <ctime>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace vigil::loadtest {
 
 using namespace std::chrono;
@@ -28,6 +31,12 @@ std::string unpackSqlstate(uint32_t code)
         code /= 64;
     }
     return s;
+}
+
+void lowerThreadPriority()
+{
+    // Best effort: a failure only means the GUI competes with the engine on equal terms.
+    (void)setpriority(PRIO_PROCESS, id_t(::gettid()), 10);
 }
 
 void IntervalStats::addError(uint32_t code, int64_t n)
@@ -109,7 +118,7 @@ LoadWorker::LoadWorker(RunShared* shared, std::vector<int> userIds, std::vector<
     for (size_t i = 0; i < userIds.size(); ++i) {
         User& u = m_users[i];
         u.id = userIds[i];
-        u.wakeAt = shared->start + duration_cast<Clock::duration>(duration<double>(spawnOffsetsSec[i]));
+        u.spawnOffset = duration_cast<Clock::duration>(duration<double>(spawnOffsetsSec[i]));
         u.vars.resize(size_t(m_script.variables.size()));
         u.defined.assign(size_t(m_script.variables.size()), 0);
         u.rng.reseed(shared->seed ^ (uint64_t(u.id + 1) * 0x9e3779b97f4a7c15ULL));
@@ -130,8 +139,46 @@ LoadWorker::~LoadWorker()
         close(u);
 }
 
+void LoadWorker::connectFirst()
+{
+    if (m_options.lowPriority)
+        lowerThreadPriority();
+    for (User& u : m_users) {
+        if (u.spawnOffset > Clock::duration::zero() || m_shared->stop.load())
+            continue;
+        PGconn* conn = PQconnectdbParams(m_keywords.data(), m_values.data(), 1);
+        bool ok = conn && PQstatus(conn) == CONNECTION_OK;
+        if (ok) {
+            PQsetNoticeProcessor(
+                conn, [](void*, const char*) {}, nullptr);
+            for (int i = 0; ok && m_options.protocol == Protocol::Prepared && i < m_script.sqlCount; ++i) {
+                const ScriptCommand& c = m_script.commands[size_t(m_commandOfSql[size_t(i)])];
+                PGresult* r = PQprepare(conn, m_statementNames[size_t(i)].c_str(), c.preparedSql.c_str(),
+                                        int(c.paramSlots.size()), nullptr);
+                ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+                PQclear(r);
+            }
+        }
+        if (!ok) {
+            if (conn)
+                PQfinish(conn);
+            continue; // run() connects it the ordinary way and reports what goes wrong
+        }
+        PQsetnonblocking(conn, 1);
+        u.conn = conn;
+        u.connected = true;
+        ++m_active;
+        u.state = State::Ready;
+    }
+}
+
 void LoadWorker::run()
 {
+    if (m_options.lowPriority)
+        lowerThreadPriority();
+    for (User& u : m_users)
+        u.wakeAt = m_shared->start + u.spawnOffset;
+    m_interval.activeUsers = m_active;
     m_nextBoundary = m_shared->start + seconds(1);
     while (true) {
         const Clock::time_point now = Clock::now();
@@ -252,9 +299,8 @@ void LoadWorker::pollOnce(Clock::time_point now)
         if (!revents)
             continue;
         User& u = m_users[size_t(m_pollUsers[k])];
-        const Clock::time_point t = Clock::now();
         if (u.state == State::Connecting) {
-            continueConnect(u, t);
+            continueConnect(u, Clock::now());
             continue;
         }
         if (!u.conn)
@@ -262,7 +308,7 @@ void LoadWorker::pollOnce(Clock::time_point now)
         if (u.wantWrite && (revents & (POLLOUT | POLLERR | POLLHUP))) {
             const int f = PQflush(u.conn);
             if (f < 0) {
-                dropConnection(u, packSqlstate(kConnectionLost), trimmed(PQerrorMessage(u.conn)), t);
+                dropConnection(u, packSqlstate(kConnectionLost), trimmed(PQerrorMessage(u.conn)), Clock::now());
                 continue;
             }
             u.wantWrite = f == 1;
@@ -271,14 +317,19 @@ void LoadWorker::pollOnce(Clock::time_point now)
             onReadable(u);
     }
     // Replies already read in advance() and connections libpq has closed; a user handled above
-    // meanwhile just finds its next statement still busy.
-    m_answeredNow.swap(m_answered);
-    for (int index : m_answeredNow) {
-        User& u = m_users[size_t(index)];
-        if (u.conn && (u.state == State::Busy || u.state == State::Preparing || u.state == State::RollingBack))
-            onReadable(u, false);
+    // meanwhile just finds its next statement still busy. A user whose next reply is complete
+    // right after sending goes on at once, as pgbench's state machine does, rather than after
+    // another (zero-timeout) ppoll; the passes are bounded so the others' sockets are polled
+    // again soon even if the server keeps answering faster than we send.
+    for (int pass = 0; pass < 8 && !m_answered.empty(); ++pass) {
+        m_answeredNow.swap(m_answered);
+        for (int index : m_answeredNow) {
+            User& u = m_users[size_t(index)];
+            if (u.conn && (u.state == State::Busy || u.state == State::Preparing || u.state == State::RollingBack))
+                onReadable(u, false);
+        }
+        m_answeredNow.clear();
     }
-    m_answeredNow.clear();
 }
 
 void LoadWorker::roll(Clock::time_point now)

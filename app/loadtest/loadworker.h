@@ -26,6 +26,9 @@ using Clock = std::chrono::steady_clock;
 // SQLSTATE packed into an integer (5 characters of [0-9A-Z]) so errors are counted without strings.
 uint32_t packSqlstate(const char* state);
 std::string unpackSqlstate(uint32_t code);
+// Lowers the calling thread's CPU priority (nice 10; Linux nice values are per thread).
+void lowerThreadPriority();
+
 // Vigil's own codes for failures that have no server SQLSTATE.
 inline constexpr const char* kConnectFailed = "08001"; // could not connect
 inline constexpr const char* kConnectionLost = "08006"; // the connection broke mid-run
@@ -73,6 +76,10 @@ public:
     LoadWorker(const LoadWorker&) = delete;
     LoadWorker& operator=(const LoadWorker&) = delete;
 
+    // Before run(), with RunShared::start not yet set: connects (blocking) every user that starts
+    // at once and prepares its statements (EngineOptions::connectFirst). A user that fails here
+    // is left to run(), which connects it again and counts the error.
+    void connectFirst();
     void run(); // the thread body; returns when the run ends, every connection closed
 
     // Seconds this worker has flushed into RunShared::seconds (the collector waits for it).
@@ -91,6 +98,7 @@ private:
         PGconn* conn = nullptr;
         State state = State::NotStarted;
         Clock::time_point wakeAt; // spawn, backoff, think time or \sleep end
+        Clock::duration spawnOffset {}; // start, relative to RunShared::start
         Clock::time_point connectDeadline;
         Clock::time_point txStart, stmtStart;
         int cmd = 0;

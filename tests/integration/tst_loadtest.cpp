@@ -9,6 +9,7 @@
 #include "temppostgres.h"
 #include "testsupport.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -172,6 +173,52 @@ private Q_SLOTS:
         // :scale was found in pgbench_branches (scale 1 -> aid within 100,000); nothing errored.
         const auto first = got.seconds.first();
         QCOMPARE(first.second, 1);
+    }
+
+    void connectFirstAndLowPriority()
+    {
+        // connectFirst: the users that start at once are connected and prepared before the clock
+        // (as pgbench's clients), the ones spawned later the ordinary way; lowPriority: the
+        // engine's threads run at nice 10 (Linux keeps a nice value per thread).
+        EngineOptions o = primaryOptions(4, 3);
+        o.spawnRate = 2; // users at 0, 0.5, 1.0 and 1.5 s: one connected first, three later
+        o.connectFirst = true;
+        o.lowPriority = true;
+        Delivered got; // before the engine: destroyed after it
+        LoadEngine engine(o, builtin(QStringLiteral("select-only")));
+        got.watch(&engine);
+        engine.start();
+        const auto niceThreads = [] {
+            int n = 0;
+            const QStringList tasks
+                = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+            for (const QString& t : tasks) {
+                QFile f(QStringLiteral("/proc/self/task/%1/stat").arg(t));
+                if (!f.open(QIODevice::ReadOnly))
+                    continue;
+                // Field 19 is the nice value; the command name (field 2) is in parentheses.
+                const QByteArray stat = f.readAll();
+                const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+                if (fields.size() > 16 && fields[16].toInt() == 10)
+                    ++n;
+            }
+            return n;
+        };
+        // The collector and both workers.
+        QTRY_VERIFY_WITH_TIMEOUT(niceThreads() >= 3 || !got.finished.isEmpty(), 10000);
+        QVERIFY2(got.finished.isEmpty(), "the run ended before its threads were seen");
+        QCOMPARE(niceThreads(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(got.finished.size(), 1, 15000);
+        const auto r = got.finished.first();
+        checkConsistent(r);
+        QCOMPARE(r.errors, 0);
+        QCOMPARE(r.maxActiveUsers, 4);
+        QCOMPARE(r.protocol, QStringLiteral("prepared"));
+        QVERIFY(r.transactions > 0);
+        // The first user was connected before the clock; the one at 0.5 s normally joins it.
+        QVERIFY(got.seconds.first().activeUsers >= 1 && got.seconds.first().activeUsers <= 2);
+        QCOMPARE(got.seconds.last().activeUsers, 4);
+        QTRY_COMPARE_WITH_TIMEOUT(niceThreads(), 0, 5000); // the engine's threads have ended
     }
 
     void stopEndsPromptly()
