@@ -48,9 +48,19 @@ const FlatTableModel::ColumnText kColumns[] = {
 };
 static_assert(std::size(kColumns) == AlertModel::ColumnCount, "one header per column");
 
+// Today's times as HH:mm:ss (most alerts are recent); older ones with their date.
 QString time(const QDateTime& t)
 {
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
+    if (!t.isValid())
+        return {};
+    const QDateTime local = t.toLocalTime();
+    return local.toString(local.date() == QDate::currentDate() ? QStringLiteral("HH:mm:ss")
+                                                               : QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+qint64 sortTime(const QDateTime& t)
+{
+    return t.isValid() ? t.toMSecsSinceEpoch() : 0;
 }
 
 int stateRank(AlertState s)
@@ -102,9 +112,10 @@ QVariant AlertModel::cell(const alerts::Alert& a, int column, int role) const
             return QLocale().toString(a.value, 'g', 6);
         case ConditionColumn:
             return a.condition;
-        case SinceColumn:
-            return a.firedAt.isValid() ? tr("pending %1, fired %2").arg(time(a.pendingSince), time(a.firedAt))
-                                       : tr("pending %1").arg(time(a.pendingSince));
+        case PendingColumn:
+            return time(a.pendingSince);
+        case FiredColumn:
+            return time(a.firedAt);
         case ResolvedColumn:
             return time(a.resolvedAt);
         case HandlingColumn: {
@@ -130,10 +141,12 @@ QVariant AlertModel::cell(const alerts::Alert& a, int column, int role) const
             return int(a.severity);
         case ValueColumn:
             return a.value;
-        case SinceColumn:
-            return (a.firedAt.isValid() ? a.firedAt : a.pendingSince).toMSecsSinceEpoch();
+        case PendingColumn:
+            return sortTime(a.pendingSince);
+        case FiredColumn:
+            return sortTime(a.firedAt);
         case ResolvedColumn:
-            return a.resolvedAt.isValid() ? a.resolvedAt.toMSecsSinceEpoch() : 0;
+            return sortTime(a.resolvedAt);
         default:
             return cell(a, column, Qt::DisplayRole);
         }

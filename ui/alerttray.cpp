@@ -70,10 +70,18 @@ void AlertTray::flush()
     const QString title = still.size() == 1 ? tr("%1 firing: %2").arg(alerts::severityName(first.severity), first.name)
                                             : tr("%n alert(s) firing", nullptr, int(still.size()));
     QStringList lines;
-    for (const alerts::Alert& a : still.mid(0, 5))
-        lines << QStringLiteral("%1 (%2)%3").arg(a.name, a.subject, a.flapping ? tr(", flapping") : QString());
-    if (still.size() > 5)
-        lines << tr("and %n more", nullptr, int(still.size() - 5));
+    if (still.size() == 1) {
+        lines << first.subject << first.detail;
+        if (first.flapping)
+            lines << tr("flapping: fired %n time(s) in 15 minutes; no more notifications while it flaps", nullptr,
+                        int(first.firings.size()));
+    } else {
+        for (const alerts::Alert& a : still.mid(0, 5))
+            lines << QStringLiteral("%1 (%2)%3").arg(a.name, a.subject, a.flapping ? tr(", flapping") : QString());
+        if (still.size() > 5)
+            lines << tr("and %n more", nullptr, int(still.size() - 5));
+    }
+    lines.removeAll(QString());
     const QString body = lines.join(QLatin1Char('\n'));
     m_lastShown = now;
     ++m_shown;

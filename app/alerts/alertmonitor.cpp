@@ -183,7 +183,7 @@ void AlertMonitor::onStatements()
     observeAll({{QLatin1String(metric::kAvgQueryMs),
                  {{m_insight->node(), value,
                    fresh ? QStringLiteral("mean of the statements finished in the last %1 s")
-                               .arg(hasValue(s->elapsedSec) ? qRound(s->elapsedSec) : 0)
+                               .arg(QString::number(hasValue(s->elapsedSec) ? s->elapsedSec : 0, 'f', 1))
                          : QString()}}}},
                s->sampledAt);
 }
