@@ -8,6 +8,7 @@
 #include "store/alerthistory.h"
 #include "store/localstore.h"
 
+#include <QBuffer>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -337,6 +338,46 @@ private Q_SLOTS:
         primary.reachable = false;
         obs = clusterObservations({primary, standby}, &memory, t0.addSecs(8));
         QVERIFY(!obs.contains(metric::kReplicaLagSec));
+
+        // Connected without streaming (WAL sender in catchup): counted from when first seen so.
+        primary.reachable = true;
+        sender.state = "catchup";
+        primary.walSenders = {sender};
+        standby.reachable = true;
+        obs = clusterObservations({primary, standby}, &memory, t0.addSecs(10));
+        QCOMPARE(obs.value(metric::kStandbyStartupSec).first().value, 0.0);
+        obs = clusterObservations({primary, standby}, &memory, t0.addSecs(25));
+        QCOMPARE(obs.value(metric::kStandbyStartupSec).first().value, 15.0);
+        QCOMPARE(obs.value(metric::kReplicaStreaming).first().value, 0.0);
+    }
+
+    void feedRedisAndSentinel()
+    {
+        NodeSnapshot replica;
+        replica.node = "redis2";
+        replica.kind = NodeKind::Redis;
+        replica.reachable = true;
+        replica.role = NodeRole::Replica;
+        replica.masterLink = "up";
+        NodeSnapshot sentinel;
+        sentinel.node = "sentinel1";
+        sentinel.kind = NodeKind::Sentinel;
+        sentinel.reachable = true;
+        sentinel.quorumOk = false;
+        sentinel.sentinel.ckquorum = "NOQUORUM 1 usable Sentinels";
+        FeedMemory memory;
+        auto obs = clusterObservations({replica, sentinel}, &memory, t0);
+        QCOMPARE(obs.value(metric::kRedisLinkUp).first().value, 1.0);
+        QCOMPARE(obs.value(metric::kSentinelQuorumOk).first().value, 0.0);
+        QCOMPARE(obs.value(metric::kSentinelQuorumOk).first().detail, QStringLiteral("NOQUORUM 1 usable Sentinels"));
+        replica.masterLink = "down";
+        QCOMPARE(clusterObservations({replica}, &memory, t0).value(metric::kRedisLinkUp).first().value, 0.0);
+        // A replica that went away has its link down; one promoted to master has no link to judge.
+        replica.reachable = false;
+        QCOMPARE(clusterObservations({replica}, &memory, t0).value(metric::kRedisLinkUp).first().value, 0.0);
+        replica.reachable = true;
+        replica.role = NodeRole::Master;
+        QVERIFY(clusterObservations({replica}, &memory, t0).value(metric::kRedisLinkUp).isEmpty());
     }
 
     void historyAndSummary()
@@ -368,6 +409,14 @@ private Q_SLOTS:
         QCOMPARE(s.fired, 1);
         QCOMPARE(s.stillFiring, 0);
         QCOMPARE(history.recent("sandbox").first().stateText, QStringLiteral("unwatched"));
+
+        QBuffer csv;
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        QVERIFY(history.exportCsv("sandbox", &csv));
+        const QList<QByteArray> lines = csv.data().split('\n');
+        QCOMPARE(lines.size(), 3); // header, one episode, the empty tail after the last CRLF
+        QVERIFY(lines[0].startsWith("started_at,fired_at,resolved_at"));
+        QVERIFY(lines[1].contains(",unwatched,critical,vigil,replica_lag,Replica lag,pg2,20,"));
     }
 };
 
