@@ -15,6 +15,7 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
@@ -110,9 +111,20 @@ private Q_SLOTS:
         ClusterMonitor cluster;
         AlertMonitor alerts(&cluster);
         alerts.setHistory(&history);
-        QVERIFY(alerts.setRules({fast("lag", metric::kReplicaLagSec, Comparison::Greater, 1, 3),
-                                 fast("pg_link", metric::kReplicaStreaming, Comparison::Less, 1, 2),
-                                 fast("redis_link", metric::kRedisLinkUp, Comparison::Less, 1, 2)}));
+        // The rules as an operator would write them: a JSON file with `for` in seconds.
+        QFile rules(m_dir.filePath("alert-rules.json"));
+        QVERIFY(rules.open(QIODevice::WriteOnly));
+        rules.write(R"([
+            {"id": "lag", "name": "Replica lag", "metric": "pg.replica_lag_s", "comparison": ">",
+             "threshold": 1, "for_s": 3, "severity": "critical"},
+            {"id": "pg_link", "name": "Standby not streaming", "metric": "pg.replica_streaming",
+             "comparison": "<", "threshold": 1, "for_s": 2, "severity": "critical"},
+            {"id": "redis_link", "name": "Redis replica link down", "metric": "redis.link_up",
+             "comparison": "<", "threshold": 1, "for_s": 2, "severity": "critical"}])");
+        rules.close();
+        QString loadError;
+        QVERIFY2(alerts.loadRules(rules.fileName(), &loadError), qPrintable(loadError));
+        QCOMPARE(alerts.rules().size(), 3);
         QList<Transition> seen;
         connect(&alerts, &AlertMonitor::transitioned, this, [&](const Transition& t) { seen << t; });
         cluster.start(test::sandboxProfile(), {}, 250);

@@ -5,6 +5,8 @@
 #include "alerts/alertengine.h"
 #include "alerts/alertfeed.h"
 #include "alerts/prometheusalerts.h"
+#include "monitor/bouncerstats.h"
+#include "monitor/poolstats.h"
 #include "store/alerthistory.h"
 #include "store/localstore.h"
 
@@ -378,6 +380,55 @@ private Q_SLOTS:
         replica.reachable = true;
         replica.role = NodeRole::Master;
         QVERIFY(clusterObservations({replica}, &memory, t0).value(metric::kRedisLinkUp).isEmpty());
+    }
+
+    void feedPoolAndBouncer()
+    {
+        PoolServerSnapshot pool;
+        pool.ok = true;
+        pool.maxConnections = 100;
+        pool.superuserReserved = 3;
+        pool.clientBackends = 90;
+        PoolSession idle;
+        idle.pid = 4242;
+        idle.state = "idle in transaction";
+        idle.stateMs = 400'000;
+        idle.user = "trader";
+        idle.database = "trading";
+        idle.query = "UPDATE positions SET qty = qty + 1";
+        PoolSession active = idle;
+        active.pid = 4243;
+        active.state = "active";
+        pool.idleInTransaction = {idle, active};
+        auto obs = poolObservations(pool, "pg1");
+        QCOMPARE(obs.value(metric::kConnectionUtilisationPct).first().subject, QStringLiteral("pg1"));
+        QCOMPARE(qRound(obs.value(metric::kConnectionUtilisationPct).first().value * 10), 928); // 90 of 97
+        QCOMPARE(obs.value(metric::kIdleInTransactionSec).size(), 1);
+        QCOMPARE(obs.value(metric::kIdleInTransactionSec).first().subject, QStringLiteral("pg1 pid 4242"));
+        QCOMPARE(obs.value(metric::kIdleInTransactionSec).first().value, 400.0);
+        QVERIFY(obs.value(metric::kIdleInTransactionSec).first().detail.contains("UPDATE positions"));
+        // With the shipped rules: over 90 % needs 60 s, the idle transaction (over 300 s) fires at once.
+        AlertEngine e;
+        for (auto it = obs.begin(); it != obs.end(); ++it)
+            e.observe(it.key(), it.value(), t0);
+        QCOMPARE(e.firingCount(), 1);
+        QCOMPARE(e.alerts().size(), 2);
+        for (auto it = obs.begin(); it != obs.end(); ++it)
+            e.observe(it.key(), it.value(), t0.addSecs(60));
+        QCOMPARE(e.firingCount(), 2);
+
+        BouncerSnapshot bouncer;
+        bouncer.ok = true;
+        BouncerPool p;
+        p.database = "trading";
+        p.user = "app";
+        p.clWaiting = 3;
+        bouncer.pools = {p, p};
+        const auto b = bouncerObservations(bouncer);
+        QCOMPARE(b.value(metric::kBouncerClientsWaiting).first().value, 6.0);
+        QVERIFY(b.value(metric::kBouncerClientsWaiting).first().detail.contains("trading/app: 3 waiting"));
+        bouncer.ok = false;
+        QVERIFY(bouncerObservations(bouncer).isEmpty()); // a failed poll says nothing
     }
 
     void historyAndSummary()
