@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 
+#include "alerts/alertmonitor.h"
+#include "alerts/alertrule.h"
+#include "alertspage.h"
 #include "cachepage.h"
 #include "drillspage.h"
 #include "indexespage.h"
@@ -91,6 +94,16 @@ MainWindow::MainWindow(QWidget* parent, const QString& storePath)
     m_tabs->addTab(m_drillsPage, tr("Drills"));
     m_loadTestsPage = new LoadTestsPage(m_monitor, m_audit.get(), m_store.get(), this);
     m_tabs->addTab(m_loadTestsPage, tr("Load tests"));
+    m_alertsPage = new AlertsPage(m_monitor, m_insight, m_poolPage->pool(), m_store.get(), this);
+    m_alertsPage->monitor()->loadRules(alerts::defaultRulesPath()); // a broken file keeps the defaults
+    m_tabs->addTab(m_alertsPage, m_alertsPage->tabTitle());
+    connect(m_alertsPage, &AlertsPage::tabTitleChanged, this,
+            [this](const QString& title) { m_tabs->setTabText(m_tabs->indexOf(m_alertsPage), title); });
+    connect(m_alertsPage, &AlertsPage::showRequested, this, [this] {
+        showNormal();
+        raise();
+        m_tabs->setCurrentWidget(m_alertsPage);
+    });
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
 
@@ -115,6 +128,7 @@ MainWindow::~MainWindow()
 {
     // The stores (members) go before the child widgets and monitors (QObject children): nothing
     // the monitors emit while stopping may reach a page that reads a store.
+    m_alertsPage->shutdown();
     m_insight->disconnect();
     m_monitor->disconnect();
     m_insight->shutdown();
@@ -138,6 +152,7 @@ void MainWindow::connectTo(const Profile& profile, const QHash<QString, QString>
     m_poolPage->pool()->setPasswords(passwords);
     m_loadTestsPage->setPasswords(passwords);
     m_drillsPage->setPasswords(passwords);
+    m_alertsPage->monitor()->setPasswords(passwords);
     m_monitor->start(profile, passwords, periodMs);
     QList<NodeKind> kinds;
     for (const NodeSpec& s : ClusterMonitor::specsFor(profile, {}, periodMs))

@@ -27,6 +27,7 @@ class SlowHistory;
 
 namespace vigil::ui {
 
+class AlertsPage;
 class CachePage;
 class IndexesPage;
 class DrillsPage;
@@ -59,6 +60,7 @@ public:
     LoadTestsPage* loadTests() const { return m_loadTestsPage; }
     PoolPage* pool() const { return m_poolPage; }
     ReplicationPage* replication() const { return m_replicationPage; }
+    AlertsPage* alerts() const { return m_alertsPage; }
     store::LocalStore* store() const { return m_store.get(); }
     store::AuditLog* auditLog() const { return m_audit.get(); }
     QTabWidget* tabs() const { return m_tabs; }
@@ -99,6 +101,7 @@ private:
     LoadTestsPage* m_loadTestsPage = nullptr;
     PoolPage* m_poolPage = nullptr;
     ReplicationPage* m_replicationPage = nullptr;
+    AlertsPage* m_alertsPage = nullptr;
     QTabWidget* m_tabs;
     OverviewPage* m_overview;
     QComboBox* m_profiles;

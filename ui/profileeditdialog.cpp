@@ -72,6 +72,10 @@ ProfileEditDialog::ProfileEditDialog(QWidget* parent)
 
     m_healthUrls = new QLineEdit(this);
     m_healthUrls->setToolTip(tr("HTTP health endpoints of the application servers, separated by commas."));
+    m_prometheusUrl = new QLineEdit(this);
+    m_prometheusUrl->setPlaceholderText(QStringLiteral("http://prometheus:9090"));
+    m_prometheusUrl->setToolTip(tr("Optional: a Prometheus server whose active alerts (/api/v1/alerts) the Alerts tab "
+                                   "shows beside Vigil's own."));
     m_readOnly = new QCheckBox(tr("Read-only"), this);
     m_readOnly->setToolTip(tr("Disable every action that changes a server (index builds, cancel, drills)."));
     m_production = new QCheckBox(tr("Production"), this);
@@ -127,6 +131,7 @@ ProfileEditDialog::ProfileEditDialog(QWidget* parent)
     auto* otherForm = new QFormLayout;
     otherForm->addRow(tr("&Health URLs:"), m_healthUrls);
     otherForm->addRow(tr("S&low threshold:"), m_slowThreshold);
+    otherForm->addRow(tr("Pro&metheus:"), m_prometheusUrl);
     auto* flags = new QHBoxLayout;
     flags->addWidget(m_readOnly);
     flags->addWidget(m_production);
@@ -209,6 +214,7 @@ void ProfileEditDialog::setProfile(const Profile& p)
     m_redisNeedsPassword->setChecked(p.redisNeedsPassword);
     m_redisPassword->setEnabled(p.redisNeedsPassword);
     m_healthUrls->setText(p.healthUrls.join(QStringLiteral(", ")));
+    m_prometheusUrl->setText(p.prometheusUrl);
     m_readOnly->setChecked(p.readOnly);
     m_production->setChecked(p.production);
     m_slowThreshold->setValue(p.slowThresholdMs);
@@ -236,6 +242,7 @@ Profile ProfileEditDialog::profile() const
     p.redisUsername = m_redisUser->text().trimmed();
     p.redisNeedsPassword = m_redisNeedsPassword->isChecked();
     p.healthUrls = splitList(m_healthUrls->text());
+    p.prometheusUrl = m_prometheusUrl->text().trimmed();
     p.readOnly = m_readOnly->isChecked();
     p.production = m_production->isChecked();
     p.slowThresholdMs = m_slowThreshold->value();

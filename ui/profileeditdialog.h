@@ -55,6 +55,7 @@ public:
     QCheckBox* redisNeedsPasswordCheck() const { return m_redisNeedsPassword; }
     QLineEdit* redisPasswordEdit() const { return m_redisPassword; }
     QLineEdit* healthUrlsEdit() const { return m_healthUrls; }
+    QLineEdit* prometheusUrlEdit() const { return m_prometheusUrl; }
     QCheckBox* readOnlyCheck() const { return m_readOnly; }
     QCheckBox* productionCheck() const { return m_production; }
     QSpinBox* slowThresholdSpin() const { return m_slowThreshold; }
@@ -83,6 +84,7 @@ private:
     QCheckBox* m_redisNeedsPassword = nullptr;
     QLineEdit* m_redisPassword = nullptr;
     QLineEdit* m_healthUrls = nullptr;
+    QLineEdit* m_prometheusUrl = nullptr;
     QCheckBox* m_readOnly = nullptr;
     QCheckBox* m_production = nullptr;
     QSpinBox* m_slowThreshold = nullptr;

@@ -4,6 +4,8 @@
 #include "cli/replicationreport.h"
 #include "cli/report.h"
 #include "items.h"
+#include "store/alerthistory.h"
+#include "store/localstore.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -23,12 +25,29 @@ QString worse(const QString& a, const QString& b)
 }
 
 namespace {
-// Issue 8 §1 (alert rules and their history) is not built: say so instead of reporting none.
-ChecklistItem alertsItem(const QDateTime& since)
+// From the alert history the console records (issue 8 §1): how many alerts fired since `since`,
+// and those whose latest state is still firing: a critical one fails, any other warns. Alerts
+// Vigil stopped watching (the console closed) are not counted as firing.
+ChecklistItem alertsItem(const QString& profile, const QDateTime& since, const QString& storePath)
 {
-    return item("alerts", QStringLiteral("Alerts fired since ") + since.toString(Qt::ISODate), "warn",
-                QStringLiteral("no alert engine yet"),
-                QStringLiteral("Vigil has no alert rules or alert history yet, so it cannot say which fired"));
+    const QString title = QStringLiteral("Alerts fired since ") + since.toString(Qt::ISODate);
+    store::LocalStore local(storePath.isEmpty() ? store::LocalStore::defaultPath() : storePath);
+    if (!local.isOk())
+        return item("alerts", title, "warn", QStringLiteral("no alert history"), local.lastError());
+    const store::AlertSummary s = store::AlertHistory(&local).summary(profile, since);
+    QStringList lines;
+    for (const store::AlertEpisode& e : s.firing)
+        lines << QStringLiteral("[%1] %2 (%3) firing since %4: %5")
+                     .arg(alerts::severityName(e.severity), e.name, e.subject, e.firedAt.toString(Qt::ISODate),
+                          e.detail);
+    const QString status = s.criticalFiring > 0 ? "fail" : s.stillFiring > 0 ? "warn" : "ok";
+    return item("alerts", title, status,
+                QStringLiteral("%1 alerts fired since %2, %3 still firing")
+                    .arg(s.fired)
+                    .arg(since.toString(Qt::ISODate))
+                    .arg(s.stillFiring),
+                lines.isEmpty() ? QStringLiteral("from the alert history the console records in %1").arg(local.path())
+                                : lines.join('\n'));
 }
 } // namespace
 
@@ -52,7 +71,7 @@ QList<ChecklistItem> build(const cli::Target& target, const ChecklistOptions& op
                {"invalid_indexes", "Invalid indexes"},    {"archiving", "WAL archiving"}};
         for (const auto& [id, title] : pgItems)
             items << item(QLatin1String(id), QLatin1String(title), "ok", QStringLiteral("no PostgreSQL in the target"));
-        items << alertsItem(options.since);
+        items << alertsItem(p.name, options.since, options.storePath);
         return items;
     }
 
@@ -88,7 +107,7 @@ QList<ChecklistItem> build(const cli::Target& target, const ChecklistOptions& op
               << item("archiving", QStringLiteral("WAL archiving"), "fail", "no primary", error);
     }
 
-    items << alertsItem(options.since);
+    items << alertsItem(p.name, options.since, options.storePath);
     return items;
 }
 

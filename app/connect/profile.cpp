@@ -82,6 +82,7 @@ QJsonObject Profile::toJson() const
         {"redis_username", redisUsername},
         {"redis_needs_password", redisNeedsPassword},
         {"health_urls", toArray(healthUrls)},
+        {"prometheus_url", prometheusUrl},
         {"read_only", readOnly},
         {"production", production},
         {"slow_threshold_ms", slowThresholdMs},
@@ -105,6 +106,7 @@ Profile Profile::fromJson(const QJsonObject& json)
     p.redisUsername = json.value("redis_username").toString();
     p.redisNeedsPassword = json.value("redis_needs_password").toBool();
     p.healthUrls = toList(json.value("health_urls"));
+    p.prometheusUrl = json.value("prometheus_url").toString();
     p.readOnly = json.value("read_only").toBool();
     p.production = json.value("production").toBool();
     p.slowThresholdMs = json.value("slow_threshold_ms").toInt(1000);

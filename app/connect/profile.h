@@ -30,6 +30,7 @@ struct Profile
     QString redisUsername; // ACL user; empty means the default user
     bool redisNeedsPassword = false; // whether to look up / ask for a Redis password
     QStringList healthUrls; // HTTP health endpoints of the application servers
+    QString prometheusUrl; // Prometheus server whose active alerts the Alerts tab shows (optional)
     bool readOnly = false; // refuse every action that changes a server
     bool production = false; // actions need the profile name typed
     int slowThresholdMs = 1000;

@@ -68,6 +68,28 @@ const char* const Migrations[] = {
         finished_at INTEGER,
         detail TEXT NOT NULL DEFAULT '');
     CREATE INDEX audit_log_at ON audit_log (at DESC, id DESC);)",
+    // 3: alert history. One row per episode of an alert (key = source:rule:subject, started when
+    // it went pending); state is the latest (pending, firing, resolved, inactive = cleared before
+    // it fired). Times in UTC milliseconds; fired_at / resolved_at / acknowledged_at NULL until then.
+    R"(CREATE TABLE alert_history (
+        id INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL,
+        alert_key TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT 'vigil',
+        rule_id TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '',
+        severity TEXT NOT NULL DEFAULT 'warning',
+        state TEXT NOT NULL,
+        value REAL,
+        detail TEXT NOT NULL DEFAULT '',
+        started_at INTEGER NOT NULL,
+        fired_at INTEGER,
+        resolved_at INTEGER,
+        acknowledged_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (profile, alert_key, started_at));
+    CREATE INDEX alert_history_recent ON alert_history (profile, updated_at DESC, id DESC);)",
 };
 static_assert(std::size(Migrations) == LocalStore::SchemaVersion);
 

@@ -1,8 +1,11 @@
-// `vigil checklist`: every item with a status and a figure on the healthy sandbox, and a real
+// `vigil checklist`: every item with a status and a figure on the healthy sandbox, the alerts
+// item reading a firing alert from the local store's alert history, and a real
 // archiver failure (archive_command = '/bin/false') turning the archiving item and the exit code
 // into a fail. The primary is restarted twice (archive_mode needs it) and left as it was found.
 #include "pg/pgconnection.h"
 #include "sandbox/sandbox.h"
+#include "store/alerthistory.h"
+#include "store/localstore.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
@@ -26,12 +29,18 @@ class TestChecklist : public QObject
         int code = -1;
         QByteArray out, err;
     };
+    // XDG_DATA_HOME of these runs: their local store (with the alert history) lives below it.
+    static QString dataDir()
+    {
+        static QTemporaryDir data;
+        return data.path();
+    }
+    static QString storePath() { return dataDir() + QStringLiteral("/Vigil/vigil/vigil.sqlite"); }
     static Run vigil(const QStringList& args)
     {
-        static QTemporaryDir data; // the local store of these runs
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dataDir());
         p.setProcessEnvironment(env);
         p.start(test::vigilBinary(), args);
         if (!p.waitForFinished(60000))
@@ -97,9 +106,53 @@ private Q_SLOTS:
         }
         QCOMPARE(all["nodes"].value("figure").toString(), QStringLiteral("8 of 8 up"));
         QCOMPARE(all["pg_replication"].value("status").toString(), QStringLiteral("ok"));
-        // The sandbox does not archive, and there is no alert engine: both say so as a warn.
+        // The sandbox does not archive: a warn. No alert history yet: nothing fired.
         QCOMPARE(all["archiving"].value("figure").toString(), QStringLiteral("archiving off"));
-        QCOMPARE(all["alerts"].value("figure").toString(), QStringLiteral("no alert engine yet"));
+        QCOMPARE(all["alerts"].value("status").toString(), QStringLiteral("ok"));
+        VERIFY_CONTAINS(all["alerts"].value("figure").toString(), "0 alerts fired since");
+    }
+
+    // The alert history the console records: a critical alert still firing fails the item, and
+    // once it resolved the item is ok again while still counting it as fired.
+    void firingAlertInHistoryFails()
+    {
+        alerts::Alert a;
+        a.key = QStringLiteral("vigil:replica_lag:pg2");
+        a.source = QStringLiteral("vigil");
+        a.ruleId = QStringLiteral("replica_lag");
+        a.name = QStringLiteral("Replica lag");
+        a.subject = QStringLiteral("pg2");
+        a.severity = alerts::Severity::Critical;
+        a.state = alerts::AlertState::Firing;
+        a.value = 42;
+        a.detail = QStringLiteral("not streaming");
+        a.pendingSince = QDateTime::currentDateTimeUtc().addSecs(-90);
+        a.firedAt = QDateTime::currentDateTimeUtc().addSecs(-30);
+        {
+            store::LocalStore local(storePath());
+            QVERIFY2(local.isOk(), qPrintable(local.lastError()));
+            QVERIFY(store::AlertHistory(&local).record(QStringLiteral("sandbox"), a));
+        }
+        Run r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--json"});
+        QCOMPARE(r.code, 1);
+        QJsonObject alertsItem = items(r).value("alerts");
+        qInfo("alerts: %s", qPrintable(alertsItem.value("figure").toString()));
+        QCOMPARE(alertsItem.value("status").toString(), QStringLiteral("fail"));
+        VERIFY_CONTAINS(alertsItem.value("figure").toString(), "1 alerts fired since");
+        VERIFY_CONTAINS(alertsItem.value("figure").toString(), "1 still firing");
+        VERIFY_CONTAINS(alertsItem.value("detail").toString(), "[critical] Replica lag (pg2)");
+
+        a.state = alerts::AlertState::Resolved;
+        a.resolvedAt = QDateTime::currentDateTimeUtc();
+        {
+            store::LocalStore local(storePath());
+            QVERIFY(store::AlertHistory(&local).record(QStringLiteral("sandbox"), a));
+        }
+        r = vigil({"checklist", "--sandbox-dir", test::sandboxDir(), "--json"});
+        alertsItem = items(r).value("alerts");
+        QCOMPARE(alertsItem.value("status").toString(), QStringLiteral("ok"));
+        VERIFY_CONTAINS(alertsItem.value("figure").toString(), "1 alerts fired since");
+        VERIFY_CONTAINS(alertsItem.value("figure").toString(), "0 still firing");
     }
 
     void badSinceIsUsageError()

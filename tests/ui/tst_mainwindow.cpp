@@ -105,7 +105,7 @@ private Q_SLOTS:
         QCOMPARE(w.tabs()->currentIndex(), 1);
         QTest::keyClick(&w, Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(w.tabs()->currentIndex(), 0);
-        QCOMPARE(w.tabs()->count(), 9);
+        QCOMPARE(w.tabs()->count(), 10);
 
         w.disconnectFromCluster();
         QCOMPARE(model->rowCount(), 0);

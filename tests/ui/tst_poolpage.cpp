@@ -1,4 +1,4 @@
-// The Pool tab offscreen on the live sandbox: in its place among the nine tabs, its models
+// The Pool tab offscreen on the live sandbox: in its place among the ten tabs, its models
 // pass QAbstractItemModelTester while live polls feed them, it shows what pg_stat_activity and
 // SHOW POOLS say, and with more clients through pgbouncer than the pool holds, cl_waiting and
 // maxwait appear in the table and the advice names the cause. The health URL shows up with
@@ -45,8 +45,8 @@ private Q_SLOTS:
     void poolTabShowsWaitingClientsAndAdvice()
     {
         ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
-        // In its place: same position, same title, nine tabs.
-        QCOMPARE(w.tabs()->count(), 9);
+        // In its place: same position, same title, ten tabs.
+        QCOMPARE(w.tabs()->count(), 10);
         const int index = w.tabs()->indexOf(w.pool());
         QCOMPARE(index, 5);
         QCOMPARE(w.tabs()->tabText(index), QStringLiteral("Pool"));

@@ -34,6 +34,7 @@ private:
         p.redisUsername = "ops";
         p.redisNeedsPassword = true;
         p.healthUrls = {"http://10.0.0.7:8080/health"};
+        p.prometheusUrl = QStringLiteral("http://10.0.0.9:9090");
         p.production = true;
         p.slowThresholdMs = 250;
         return p;
