@@ -579,19 +579,22 @@ void LoadTestsPage::runNextStep()
 
 void LoadTestsPage::startMeanQueryProbe()
 {
-    // The monitored primary as the last polls saw it, on a connection of its own.
+    // The monitored primary as the last polls saw it (the first node before any poll said), on a
+    // connection of its own.
     const Profile& p = m_monitor->profile();
+    if (p.pgNodes.isEmpty())
+        return;
+    PgNode node = p.pgNodes.first();
     for (const NodeSnapshot& snap : m_monitor->latestAll())
         if (snap.kind == NodeKind::Postgres && snap.role == NodeRole::Primary)
             for (const PgNode& n : p.pgNodes)
-                if (n.name == snap.node) {
-                    pg::ConnectOptions o;
-                    o.conninfo = n.conninfo;
-                    o.password = m_passwords.value(n.name);
-                    o.applicationName = QStringLiteral("vigil");
-                    m_meanQuery->start(n.name, o);
-                    return;
-                }
+                if (n.name == snap.node)
+                    node = n;
+    pg::ConnectOptions o;
+    o.conninfo = node.conninfo;
+    o.password = m_passwords.value(node.name);
+    o.applicationName = QStringLiteral("vigil");
+    m_meanQuery->start(node.name, o);
 }
 
 void LoadTestsPage::overlayDatabase(double second)

@@ -68,6 +68,7 @@ public:
     LoadChart* usersChart() const { return m_usersChart; }
     // Replica lag, pool waiting and the primary's mean query time over the run's seconds.
     LoadChart* databaseChart() const { return m_dbChart; }
+    MeanQueryTimeProbe* meanQueryProbe() const { return m_meanQuery; }
     LoadRunModel* pastRuns() const { return m_runs; }
     QTableView* pastRunsView() const { return m_table; }
     // A run is going from startRun() until its result has been handled (audit, store, card).

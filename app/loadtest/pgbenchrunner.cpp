@@ -224,7 +224,10 @@ void PgbenchRunner::add(const LogRecord& r)
 {
     if (r.skipped)
         return;
-    const int sec = std::max(1, int((r.endUs - m_startUs) / 1000000) + 1);
+    // pgbench lets the transactions in flight at -T finish: they count in the last second, as the
+    // native engine counts them, rather than in a second of their own after the run.
+    const int last = std::max(1, int(std::ceil(m_options.durationSec)));
+    const int sec = std::clamp(int((r.endUs - m_startUs) / 1000000) + 1, 1, last);
     Second& s = m_seconds[sec];
     if (r.failed) {
         ++s.failed;

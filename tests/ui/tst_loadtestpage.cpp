@@ -12,6 +12,7 @@
 #include "models/loadrunmodel.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
+#include "monitor/meanquerytime.h"
 #include "store/auditlog.h"
 #include "store/loadrunstore.h"
 #include "testsupport.h"
@@ -23,6 +24,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -96,7 +98,8 @@ private Q_SLOTS:
         QVERIFY(page->databaseChart()->pointCount(QStringLiteral("replica lag s")) > 0);
         QVERIFY(page->databaseChart()->pointCount(QStringLiteral("pool waiting")) > 0);
         // ...and the primary's mean query time (pg_stat_statements deltas each second) while it ran.
-        QVERIFY(page->databaseChart()->pointCount(QStringLiteral("mean query ms")) >= 2);
+        QVERIFY2(page->databaseChart()->pointCount(QStringLiteral("mean query ms")) >= 2,
+                 qPrintable(page->meanQueryProbe()->lastError()));
         QVERIFY(page->databaseChart()->lastValue(QStringLiteral("mean query ms")) > 0);
         QVERIFY(page->startButton()->isEnabled());
         QVERIFY(!page->stopButton()->isEnabled());
@@ -195,7 +198,8 @@ private Q_SLOTS:
         QVERIFY(r.transactions > 50);
         QVERIFY2(r.errors == 0, qPrintable(r.messages.join(QLatin1Char('\n'))));
         QVERIFY(page->rpsChart()->pointCount(QStringLiteral("RPS")) >= 4);
-        QVERIFY(page->databaseChart()->pointCount(QStringLiteral("mean query ms")) >= 2);
+        QVERIFY2(page->databaseChart()->pointCount(QStringLiteral("mean query ms")) >= 2,
+                 qPrintable(page->meanQueryProbe()->lastError()));
         // Audited with the exact pgbench command line; stored like a native run.
         const auto audit = w.auditLog()->list(1);
         QCOMPARE(audit.first().entry.action, QStringLiteral("loadtest"));
@@ -226,7 +230,7 @@ private Q_SLOTS:
         QCOMPARE(page->locustfile()->currentText(), QStringLiteral("health.py"));
         page->scenario()->setCurrentIndex(0);
         page->users()->setValue(3);
-        page->duration()->setValue(3);
+        page->duration()->setValue(4);
         page->workers()->setValue(0);
         VERIFY_CONTAINS(page->equivalentCommand(), "--runner locust --locustfile health.py --host http://127.0.0.1:");
         QSignalSpy seconds(page, &ui::LoadTestsPage::secondArrived);
