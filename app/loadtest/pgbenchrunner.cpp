@@ -233,7 +233,11 @@ void PgbenchRunner::add(const LogRecord& r)
         ++s.failed;
         return;
     }
-    s.latency.record(r.latencyUs * 1000);
+    if (s.count == 0 && !s.latency)
+        s.latency.emplace();
+    ++s.count;
+    if (s.latency)
+        s.latency->record(r.latencyUs * 1000);
     m_total.record(r.latencyUs * 1000);
 }
 
@@ -302,10 +306,18 @@ void PgbenchRunner::onStderr()
         s.activeUsers = m_options.users - m_aborted;
         s.targetUsers = m_options.users;
         const auto it = m_seconds.find(s.second);
-        if (it != m_seconds.end() && it->second.latency.count() > 0)
-            s.latency = summarize(it->second.latency);
+        if (it != m_seconds.end() && it->second.latency && it->second.latency->count() > 0)
+            s.latency = summarize(*it->second.latency);
         else
             s.latency.avgMs = p.latencyMs;
+        for (auto& [sec, data] : m_seconds) {
+            if (sec >= s.second - kFoldAfterSec)
+                break;
+            if (data.latency) {
+                data.folded = summarize(*data.latency);
+                data.latency.reset();
+            }
+        }
         m_lastElapsed = p.elapsedSec;
         Q_EMIT secondReady(s);
     }
@@ -327,9 +339,9 @@ RunResult PgbenchRunner::buildResult()
         s.second = sec;
         const auto it = m_seconds.find(sec);
         if (it != m_seconds.end()) {
-            s.transactions = it->second.latency.count();
+            s.transactions = it->second.count;
             s.errors = it->second.failed;
-            s.latency = summarize(it->second.latency);
+            s.latency = it->second.latency ? summarize(*it->second.latency) : it->second.folded;
         }
         const auto ab = m_abortsBySecond.find(sec);
         if (ab != m_abortsBySecond.end()) {

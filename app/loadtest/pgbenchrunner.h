@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace vigil::loadtest {
 
@@ -66,11 +67,16 @@ private:
     void add(const LogRecord& r);
     RunResult buildResult();
 
+    // A second's transactions. Its histogram (~37 KB) is summarised and dropped once the second
+    // is kFoldAfterSec behind the progress, so an hour's run does not keep 3,600 of them; a log
+    // line arriving later than that still counts, without changing the percentiles.
     struct Second
     {
-        LatencyHistogram latency;
-        qint64 failed = 0;
+        std::optional<LatencyHistogram> latency;
+        LatencySummary folded;
+        qint64 count = 0, failed = 0;
     };
+    static constexpr int kFoldAfterSec = 30;
 
     EngineOptions m_options;
     QString m_program;
