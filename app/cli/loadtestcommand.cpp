@@ -196,10 +196,13 @@ int loadtestCommand(const QStringList& argsIn)
     }
 
     // Where the load goes: the primary by default, pgbouncer or a named node on request.
+    // (Locust loads its HTTP host instead: no database node is looked up.)
     const QString where = via.isEmpty() ? QStringLiteral("primary") : via.last();
     PgNode node;
     bool throughBouncer = false;
-    if (where == QLatin1String("pgbouncer")) {
+    if (runner == RunnerKind::Locust) {
+        node.name = locust.host;
+    } else if (where == QLatin1String("pgbouncer")) {
         if (target.profile.pgbouncer.isEmpty()) {
             err << "vigil loadtest: the target has no pgbouncer\n";
             return 2;
@@ -253,8 +256,6 @@ int loadtestCommand(const QStringList& argsIn)
             err << "vigil loadtest: " << error << "\n";
             return 2;
         }
-        if (runner == RunnerKind::Locust)
-            node.name = locust.host;
     }
 
     // The gate and the audit log, before anything reaches the server.

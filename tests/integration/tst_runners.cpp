@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -22,6 +23,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 #include <algorithm>
 #include <cmath>
 
@@ -410,6 +412,26 @@ private Q_SLOTS:
         const QJsonObject j = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
         QVERIFY(j.value("requests").toInteger() > 0);
         VERIFY_CONTAINS(j.value("protocol").toString(), "pgbench");
+    }
+
+    void cliRunsLocust()
+    {
+        // The sandbox's stand-in application server with the shipped health.py.
+        const QStringList health = test::sandboxProfile().healthUrls;
+        QVERIFY(!health.isEmpty());
+        const QUrl url(health.first());
+        QProcess p;
+        p.start(test::vigilBinary(),
+                {"loadtest", "--sandbox-dir", test::sandboxDir(), "--runner", "locust", "--locustfile", "health.py",
+                 "--host", QStringLiteral("http://%1:%2").arg(url.host()).arg(url.port()), "--users", "2", "--duration",
+                 "2", "--json", "--quiet"});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const QJsonObject j = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QVERIFY(j.value("requests").toInteger() > 0);
+        QCOMPARE(j.value("errors").toInteger(), 0);
+        VERIFY_CONTAINS(j.value("protocol").toString(), "locust");
+        VERIFY_CONTAINS(j.value("per_statement").toArray().first().toObject().value("sql").toString(), "GET /health");
     }
 };
 
