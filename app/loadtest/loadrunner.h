@@ -54,6 +54,25 @@ public:
 Q_SIGNALS:
     void secondReady(const vigil::loadtest::LoadSecond& second);
     void finished(const vigil::loadtest::RunResult& result);
+
+protected:
+    // For the external runners: the scenario's stop conditions (error rate or p95 over the limit
+    // for 3 seconds in a row, as the native engine) and its breaking point, judged on each
+    // delivered second; a condition that holds calls stop(). With a stepped ramp the step's p95 is
+    // the highest of its seconds' p95 (the engine merges the step's histograms instead).
+    void watchScenario(const EngineOptions& options);
+    // Sets the result's breaking point and, when a condition ended the run, its stop reason.
+    void applyScenario(RunResult* result) const;
+
+private:
+    void judge(const LoadSecond& s);
+
+    EngineOptions m_watched;
+    int m_badErrorSeconds = 0, m_badP95Seconds = 0;
+    qint64 m_stepTx = 0, m_stepErrors = 0;
+    double m_stepP95 = 0;
+    BreakingPoint m_breakingPoint;
+    QString m_conditionReason;
 };
 
 // Builds a runner. Native needs the script; pgbench takes the workload by name (built-in or file);

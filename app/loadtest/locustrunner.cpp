@@ -150,6 +150,7 @@ LocustRunner::LocustRunner(const EngineOptions& options, const LocustOptions& lo
 {
     qRegisterMetaType<LoadSecond>();
     qRegisterMetaType<RunResult>();
+    watchScenario(options);
     m_poll.setInterval(1000);
     connect(&m_poll, &QTimer::timeout, this, &LocustRunner::poll);
 }
@@ -452,6 +453,7 @@ void LocustRunner::onMasterFinished()
     // Workers quit when the master tells them; any left over are ended.
     for (QProcess* w : std::as_const(m_workers))
         interruptThenKill(w, SIGTERM, 2000);
+    applyScenario(&r);
     Q_EMIT finished(r);
 }
 

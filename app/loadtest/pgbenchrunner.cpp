@@ -114,6 +114,7 @@ PgbenchRunner::PgbenchRunner(const EngineOptions& options)
 {
     qRegisterMetaType<LoadSecond>();
     qRegisterMetaType<RunResult>();
+    watchScenario(options);
 }
 
 PgbenchRunner::~PgbenchRunner()
@@ -413,6 +414,7 @@ void PgbenchRunner::onFinished()
             ? QStringLiteral("pgbench exited with code %1").arg(code)
             : m_messages.mid(std::max<qsizetype>(0, m_messages.size() - 3)).join(QLatin1Char(' '));
     }
+    applyScenario(&r);
     Q_EMIT finished(r);
 }
 

@@ -338,6 +338,9 @@ private Q_SLOTS:
         QCOMPARE(errors, r.errors);
         QCOMPARE(maxUsers, 4);
         QCOMPARE(r.perStatement.size(), 2);
+        // A quarter of the requests fail: past the default 5 % breaking point from the first second.
+        QVERIFY(r.breakingPoint.reached);
+        VERIFY_CONTAINS(r.breakingPoint.reason, "error rate");
         QVERIFY(r.latency.p50Ms > 0);
         qInfo("locust, 4 users, 3 s: %lld ok, %lld failed, %.1f rps, p50 %.0f ms, p95 %.0f ms", r.transactions,
               r.errors, r.tps, r.latency.p50Ms, r.latency.p95Ms);
@@ -379,6 +382,26 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("server %1, locust %2").arg(served).arg(r.transactions)));
         qInfo("locust distributed, 2 workers, 4 users, 4 s: %lld requests from %lld processes, %.1f rps",
               r.transactions, qint64(server.pids.size()), r.tps);
+    }
+
+    void locustStopCondition()
+    {
+        HttpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        EngineOptions o;
+        o.users = 2;
+        o.durationSec = 60;
+        o.stopErrorRatePct = 10; // half the requests fail: the run must end 3 s after it starts
+        LocustOptions l;
+        l.locustfile = locustfile(3);
+        l.host = QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort());
+        QString error;
+        auto runner = LocustRunner::create(o, l, &error);
+        QVERIFY2(runner, qPrintable(error));
+        const RunResult r = runner->runBlocking();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.stopReason, QStringLiteral("stop condition: error rate above 10 % for 3 s"));
+        QVERIFY(r.seconds.size() < 15);
     }
 
     void locustStop()
