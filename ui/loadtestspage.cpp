@@ -5,10 +5,13 @@
 #include "loadchart.h"
 #include "loadtest/loadengine.h"
 #include "loadtest/loadreport.h"
+#include "loadtest/loadrunner.h"
+#include "loadtest/locustrunner.h"
 #include "loadtest/scenario.h"
 #include "loadtest/workloads.h"
 #include "models/loadrunmodel.h"
 #include "monitor/clustermonitor.h"
+#include "monitor/meanquerytime.h"
 #include "store/auditlog.h"
 #include "tablesetup.h"
 
@@ -20,12 +23,14 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -39,6 +44,9 @@ const QString kRps = QStringLiteral("RPS"), kErrors = QStringLiteral("errors/s")
 const QString kP50 = QStringLiteral("p50"), kP95 = QStringLiteral("p95"), kP99 = QStringLiteral("p99");
 const QString kActive = QStringLiteral("active"), kWanted = QStringLiteral("target");
 const QString kLag = QStringLiteral("replica lag s"), kWaiting = QStringLiteral("pool waiting");
+// Σtotal_exec_time / Σcalls of pg_stat_statements over each second of the run (all statements on
+// the monitored primary, the run's own included).
+const QString kMeanQuery = QStringLiteral("mean query ms");
 
 // Between two chart updates of the same second: long enough that each chart's repaint is its own
 // backing-store flush (a zero timer let all four land in one), short enough to read as live.
@@ -75,6 +83,10 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     , m_audit(audit)
     , m_store(local ? std::make_unique<store::LoadRunStore>(local) : nullptr)
     , m_runs(new LoadRunModel(this))
+    , m_runner(new QComboBox(this))
+    , m_locustfile(new QComboBox(this))
+    , m_host(new QLineEdit(this))
+    , m_workers(new QSpinBox(this))
     , m_scenario(new QComboBox(this))
     , m_workload(new QComboBox(this))
     , m_target(new QComboBox(this))
@@ -90,9 +102,24 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     , m_rpsChart(new LoadChart(tr("Throughput"), tr("per second"), {kRps, kErrors}, this))
     , m_latencyChart(new LoadChart(tr("Latency"), tr("ms"), {kP50, kP95, kP99}, this))
     , m_usersChart(new LoadChart(tr("Virtual users"), tr("users"), {kActive, kWanted}, this))
-    , m_dbChart(new LoadChart(tr("Monitored database"), tr("s / clients"), {kLag, kWaiting}, this))
+    , m_dbChart(new LoadChart(tr("Monitored database"), tr("s / clients / ms"), {kLag, kWaiting, kMeanQuery}, this))
     , m_table(new QTableView(this))
+    , m_meanQuery(new MeanQueryTimeProbe(this))
 {
+    m_runner->addItem(tr("Native engine"), int(loadtest::RunnerKind::Native));
+    m_runner->addItem(tr("pgbench"), int(loadtest::RunnerKind::Pgbench));
+    m_runner->addItem(tr("Locust (HTTP)"), int(loadtest::RunnerKind::Locust));
+    m_runner->setToolTip(tr("Who generates the load: Vigil's engine, pgbench itself (-P 1, its transaction log "
+                            "read live), or Locust headless against an HTTP target (its CSV history read live)"));
+    m_locustfile->setEditable(true);
+    m_locustfile->addItems(loadtest::LocustRunner::builtinLocustfiles());
+    m_locustfile->setToolTip(tr("A shipped locustfile (trading_api.py: the trading API's read paths; health.py: "
+                                "the health endpoint only) or the path of your own"));
+    m_host->setPlaceholderText(tr("http://host:port"));
+    m_host->setToolTip(tr("Base URL of the HTTP target (Locust's --host)"));
+    m_workers->setRange(0, 64);
+    m_workers->setToolTip(tr("0: one Locust process; N: Locust's distributed mode, a master and N worker "
+                             "processes on this machine"));
     m_scenario->addItem(tr("(none: users and duration below)"));
     for (const loadtest::Scenario& s : loadtest::availableScenarios())
         m_scenario->addItem(s.name, s.name);
@@ -123,6 +150,11 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     m_card->setText(tr("No run in this session."));
 
     auto* form = new QFormLayout;
+    m_form = form;
+    form->addRow(tr("Runner"), m_runner);
+    form->addRow(tr("Locustfile"), m_locustfile);
+    form->addRow(tr("Host URL"), m_host);
+    form->addRow(tr("Locust workers"), m_workers);
     form->addRow(tr("Scenario"), m_scenario);
     form->addRow(tr("Workload"), m_workload);
     form->addRow(tr("Target"), m_target);
@@ -171,6 +203,7 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     m_table->sortByColumn(LoadRunModel::StartedColumn, Qt::DescendingOrder);
 
     connect(m_scenario, &QComboBox::currentIndexChanged, this, &LoadTestsPage::applyScenario);
+    connect(m_runner, &QComboBox::currentIndexChanged, this, &LoadTestsPage::updateRunnerFields);
     connect(m_workload, &QComboBox::activated, this, [this] {
         if (m_workload->currentText() != kFileItem)
             return;
@@ -204,10 +237,42 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     });
     connect(m_monitor, &ClusterMonitor::started, this, [this] {
         reloadRuns();
+        // Locust's default target: the profile's application (health) server.
+        const Profile& p = m_monitor->profile();
+        if (m_host->text().isEmpty() && !p.healthUrls.isEmpty()) {
+            const QUrl u(p.healthUrls.first());
+            m_host->setText(u.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment).toString());
+            if (!p.sandboxDir.isEmpty()) // the sandbox's stand-in server answers /health only
+                m_locustfile->setCurrentText(QStringLiteral("health.py"));
+        }
         updateButtons();
     });
     connect(m_monitor, &ClusterMonitor::stopped, this, &LoadTestsPage::updateButtons);
+    updateRunnerFields();
     updateButtons();
+}
+
+loadtest::RunnerKind LoadTestsPage::runnerKind() const
+{
+    return loadtest::RunnerKind(m_runner->currentData().toInt());
+}
+
+void LoadTestsPage::updateRunnerFields()
+{
+    const bool locust = runnerKind() == loadtest::RunnerKind::Locust;
+    QFormLayout* form = m_form;
+    for (QWidget* w :
+         {static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_workers)}) {
+        w->setVisible(locust);
+        if (QWidget* label = form ? form->labelForField(w) : nullptr)
+            label->setVisible(locust);
+    }
+    // Locust loads an HTTP target with its locustfile: no database workload or target.
+    for (QWidget* w : {static_cast<QWidget*>(m_workload), static_cast<QWidget*>(m_target)}) {
+        w->setVisible(!locust);
+        if (QWidget* label = form ? form->labelForField(w) : nullptr)
+            label->setVisible(!locust);
+    }
 }
 
 LoadTestsPage::~LoadTestsPage()
@@ -249,7 +314,8 @@ void LoadTestsPage::updateButtons()
                                       : why);
     for (QWidget* w :
          {static_cast<QWidget*>(m_scenario), static_cast<QWidget*>(m_workload), static_cast<QWidget*>(m_target),
-          static_cast<QWidget*>(m_users), static_cast<QWidget*>(m_duration)})
+          static_cast<QWidget*>(m_users), static_cast<QWidget*>(m_duration), static_cast<QWidget*>(m_runner),
+          static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_workers)})
         w->setEnabled(!running);
     m_stop->setEnabled(running);
     m_exportHtml->setEnabled(m_result.ok && !running);
@@ -318,11 +384,20 @@ QString LoadTestsPage::equivalentCommand() const
     if (!scenarioName.isEmpty())
         cmd += QStringLiteral(" --scenario ") + scenarioName;
     cmd += QStringLiteral(" --users %1 --duration %2").arg(m_users->value()).arg(m_duration->value());
-    const QString w = m_workload->currentText();
-    cmd += loadtest::builtinWorkloads().contains(w) ? QStringLiteral(" --builtin ") + w
-                                                    : QStringLiteral(" --workload ") + w;
-    if (Target(m_target->currentData().toInt()) == Target::Pgbouncer)
-        cmd += QStringLiteral(" --via pgbouncer");
+    const loadtest::RunnerKind kind = runnerKind();
+    if (kind != loadtest::RunnerKind::Native)
+        cmd += QStringLiteral(" --runner ") + loadtest::runnerName(kind);
+    if (kind == loadtest::RunnerKind::Locust) {
+        cmd += QStringLiteral(" --locustfile %1 --host %2").arg(m_locustfile->currentText(), m_host->text());
+        if (m_workers->value() > 0)
+            cmd += QStringLiteral(" --workers %1").arg(m_workers->value());
+    } else {
+        const QString w = m_workload->currentText();
+        cmd += loadtest::builtinWorkloads().contains(w) ? QStringLiteral(" --builtin ") + w
+                                                        : QStringLiteral(" --workload ") + w;
+        if (Target(m_target->currentData().toInt()) == Target::Pgbouncer)
+            cmd += QStringLiteral(" --via pgbouncer");
+    }
     if (actions::gate(p, kAction).needsTypedName)
         cmd += QStringLiteral(" --confirm-profile ") + p.name;
     return cmd;
@@ -332,15 +407,26 @@ void LoadTestsPage::askStart()
 {
     bool typed = false;
     QString refusal;
-    const store::AuditEntry entry {{},      m_monitor->profile().name, m_target->currentText(),
-                                   kAction, equivalentCommand(),       {}};
+    QString error;
+    // The exact command the run will execute (pgbench / locust, no password) is what is confirmed.
+    if (!prepareRunner(&error)) {
+        m_why->setText(tr("Not started: %1").arg(error));
+        return;
+    }
+    QString command = equivalentCommand();
+    if (m_engine->kind() != loadtest::RunnerKind::Native)
+        command += QStringLiteral("\n\n") + m_engine->command();
+    const QString where = runnerKind() == loadtest::RunnerKind::Locust ? m_host->text() : m_target->currentText();
+    const store::AuditEntry entry {{}, m_monitor->profile().name, where, kAction, command, {}};
     if (!confirmAction(this, m_monitor->profile(), kAction, tr("Start load test"),
                        tr("%1 virtual users for %2 s against %3 of profile \"%4\". The servers get real load; "
                           "other clients will notice.")
                            .arg(m_users->value())
                            .arg(m_duration->value())
-                           .arg(m_target->currentText(), m_monitor->profile().name),
-                       equivalentCommand(), &typed, &refusal)) {
+                           .arg(where, m_monitor->profile().name),
+                       command, &typed, &refusal)) {
+        m_engine.reset();
+        m_prepared = false;
         if (!refusal.isEmpty()) {
             if (m_audit)
                 m_audit->refused(entry, refusal);
@@ -348,30 +434,70 @@ void LoadTestsPage::askStart()
         }
         return;
     }
-    QString error;
     if (!startRun(&error))
         m_why->setText(tr("Not started: %1").arg(error));
+}
+
+bool LoadTestsPage::prepareRunner(QString* error)
+{
+    if (isRunning()) {
+        *error = tr("A run is already going.");
+        return false;
+    }
+    loadtest::EngineOptions o;
+    loadtest::Script script;
+    loadtest::LocustOptions locust;
+    const loadtest::RunnerKind kind = runnerKind();
+    if (kind == loadtest::RunnerKind::Locust) {
+        loadtest::Scenario s;
+        const QString scenarioName = m_scenario->currentData().toString();
+        if (!scenarioName.isEmpty() && loadtest::findScenario(scenarioName, &s, error))
+            s.applyTo(&o);
+        o.users = m_users->value();
+        o.durationSec = m_duration->value();
+        locust.locustfile = m_locustfile->currentText();
+        locust.host = m_host->text().trimmed();
+        locust.workers = m_workers->value();
+        o.targetName = locust.host;
+        o.workloadName = locust.locustfile;
+    } else {
+        if (!buildOptions(&o, error))
+            return false;
+        if (!loadtest::loadWorkload(o.workloadName, &script, error))
+            return false;
+    }
+    error->clear();
+    m_engine.reset(); // a finished runner from the previous run (its thread or processes ended)
+    m_engine = loadtest::makeRunner(kind, o, script, locust, error);
+    m_prepared = bool(m_engine);
+    m_targetName = o.targetName;
+    if (m_engine)
+        m_plannedSec = o.durationSec;
+    return m_prepared;
 }
 
 bool LoadTestsPage::startRun(QString* error)
 {
     QString why;
     const actions::GateDecision gate = actions::gate(m_monitor->profile(), kAction);
-    loadtest::EngineOptions o;
-    loadtest::Script script;
     if (isRunning())
         why = tr("A run is already going.");
     else if (!gate.allowed && !gate.needsTypedName) // the typed name was asked for by askStart()
         why = gate.reason;
-    else if (buildOptions(&o, &why))
-        loadtest::loadWorkload(o.workloadName, &script, &why); // built-in or the chosen file's path
-    if (!why.isEmpty()) {
+    else if (!m_prepared)
+        prepareRunner(&why); // built-in or the chosen file's path; the runner not started yet
+    if (!why.isEmpty() || !m_engine) {
         if (error)
             *error = why;
+        m_prepared = false;
         return false;
     }
+    m_prepared = false;
     // Nothing may reach a server unrecorded: no audit entry, no run.
-    const store::AuditEntry entry {{}, m_monitor->profile().name, o.targetName, kAction, equivalentCommand(), {}};
+    QString command = equivalentCommand();
+    if (m_engine->kind() != loadtest::RunnerKind::Native)
+        command += QStringLiteral(" (") + m_engine->command() + QLatin1Char(')');
+    const store::AuditEntry entry {{}, m_monitor->profile().name, m_targetName, kAction, command, {}};
     m_auditId = m_audit ? m_audit->begin(entry) : -1;
     if (m_audit && m_auditId < 0) {
         if (error)
@@ -382,20 +508,19 @@ bool LoadTestsPage::startRun(QString* error)
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_pendingSteps.clear();
     for (LoadChart* c : {m_rpsChart, m_latencyChart, m_usersChart, m_dbChart})
-        m_pendingSteps.append([c, seconds = o.durationSec] {
+        m_pendingSteps.append([c, seconds = m_plannedSec] {
             c->setPlannedSeconds(seconds);
             c->clear();
         });
     runNextStep();
     m_card->setText(tr("Running…"));
-    m_engine.reset(); // a finished engine from the previous run (its thread already ended)
-    m_engine = std::make_unique<loadtest::LoadEngine>(o, script);
-    connect(m_engine.get(), &loadtest::LoadEngine::secondReady, this, &LoadTestsPage::onSecond, Qt::QueuedConnection);
-    connect(m_engine.get(), &loadtest::LoadEngine::finished, this, &LoadTestsPage::onFinished, Qt::QueuedConnection);
+    connect(m_engine.get(), &loadtest::LoadRunner::secondReady, this, &LoadTestsPage::onSecond, Qt::QueuedConnection);
+    connect(m_engine.get(), &loadtest::LoadRunner::finished, this, &LoadTestsPage::onFinished, Qt::QueuedConnection);
     m_active = true;
+    startMeanQueryProbe();
     m_engine->start();
     updateButtons();
-    m_why->setText(tr("Running against %1 (%2 protocol)").arg(o.targetName, loadtest::protocolName(o.protocol)));
+    m_why->setText(tr("Running against %1 (%2)").arg(m_targetName, loadtest::runnerName(m_engine->kind())));
     return true;
 }
 
@@ -455,6 +580,26 @@ void LoadTestsPage::runNextStep()
         QTimer::singleShot(kStepGapMs, this, &LoadTestsPage::runNextStep);
 }
 
+void LoadTestsPage::startMeanQueryProbe()
+{
+    // The monitored primary as the last polls saw it (the first node before any poll said), on a
+    // connection of its own.
+    const Profile& p = m_monitor->profile();
+    if (p.pgNodes.isEmpty())
+        return;
+    PgNode node = p.pgNodes.first();
+    for (const NodeSnapshot& snap : m_monitor->latestAll())
+        if (snap.kind == NodeKind::Postgres && snap.role == NodeRole::Primary)
+            for (const PgNode& n : p.pgNodes)
+                if (n.name == snap.node)
+                    node = n;
+    pg::ConnectOptions o;
+    o.conninfo = node.conninfo;
+    o.password = m_passwords.value(node.name);
+    o.applicationName = QStringLiteral("vigil");
+    m_meanQuery->start(node.name, o);
+}
+
 void LoadTestsPage::overlayDatabase(double second)
 {
     // The monitor's latest polls (already in memory, at most one period old) stand for this
@@ -471,6 +616,8 @@ void LoadTestsPage::overlayDatabase(double second)
     }
     if (lag >= 0)
         m_dbChart->append(kLag, second, lag);
+    if (hasValue(m_meanQuery->lastMeanMs()))
+        m_dbChart->append(kMeanQuery, second, m_meanQuery->lastMeanMs());
     if (waiting >= 0)
         m_dbChart->append(kWaiting, second, waiting);
 }
@@ -484,6 +631,7 @@ void LoadTestsPage::onFinished(const loadtest::RunResult& r)
     }
     m_result = r;
     m_active = false;
+    m_meanQuery->stop();
     if (m_audit && m_auditId >= 0)
         m_audit->finish(m_auditId, r.ok,
                         r.ok ? tr("%1 transactions, %2 errors, %3 tps, p95 %4 ms, ended by %5")

@@ -2,6 +2,7 @@
 
 #include "loadtest/loadoptions.h"
 #include "loadtest/loadresult.h"
+#include "loadtest/loadrunner.h"
 #include "store/loadrunstore.h"
 
 #include <QDateTime>
@@ -12,7 +13,9 @@
 #include <memory>
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableView;
@@ -20,9 +23,7 @@ class QTableView;
 namespace vigil {
 class ClusterMonitor;
 class LoadRunModel;
-namespace loadtest {
-class LoadEngine;
-}
+class MeanQueryTimeProbe;
 namespace store {
 class AuditLog;
 class LocalStore;
@@ -33,7 +34,8 @@ namespace vigil::ui {
 
 class LoadChart;
 
-// The native load engine from the GUI: pick a scenario, a workload and a target, Start (gated
+// A load run from the GUI: pick the runner (native engine, pgbench, or Locust against an HTTP
+// target), a scenario, a workload and a target, Start (gated
 // and confirmed like the CLI's `vigil loadtest`, audited), watch RPS, latency percentiles, errors
 // and users second by second, and get a summary card when the run ends. Finished runs are kept in
 // the local store; one can be chosen as the baseline the card compares with. The engine runs on
@@ -48,6 +50,10 @@ public:
     LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, store::LocalStore* local, QWidget* parent = nullptr);
     ~LoadTestsPage() override;
 
+    QComboBox* runner() const { return m_runner; }
+    QComboBox* locustfile() const { return m_locustfile; }
+    QLineEdit* host() const { return m_host; }
+    QSpinBox* workers() const { return m_workers; }
     QComboBox* scenario() const { return m_scenario; }
     QComboBox* workload() const { return m_workload; }
     QComboBox* target() const { return m_target; }
@@ -60,7 +66,9 @@ public:
     LoadChart* rpsChart() const { return m_rpsChart; }
     LoadChart* latencyChart() const { return m_latencyChart; }
     LoadChart* usersChart() const { return m_usersChart; }
+    // Replica lag, pool waiting and the primary's mean query time over the run's seconds.
     LoadChart* databaseChart() const { return m_dbChart; }
+    MeanQueryTimeProbe* meanQueryProbe() const { return m_meanQuery; }
     LoadRunModel* pastRuns() const { return m_runs; }
     QTableView* pastRunsView() const { return m_table; }
     // A run is going from startRun() until its result has been handled (audit, store, card).
@@ -72,6 +80,8 @@ public:
 
     // The `vigil loadtest ...` command equivalent to the current choices (shown when confirming).
     QString equivalentCommand() const;
+    // The runner of the current (or last) run, with its exact command (pgbench / locust).
+    loadtest::LoadRunner* currentRunner() const { return m_engine.get(); }
     // What Start runs once the operator confirmed (tests call it too). False with *error when
     // nothing could start (no profile, unknown workload, a run already going).
     bool startRun(QString* error = nullptr);
@@ -94,17 +104,27 @@ private:
     void onSecond(const loadtest::LoadSecond& s);
     void onFinished(const loadtest::RunResult& r);
     void overlayDatabase(double second);
+    void startMeanQueryProbe();
     void runNextStep();
     void applyScenario();
     void reloadRuns();
     void updateButtons();
     void showCard();
     bool buildOptions(loadtest::EngineOptions* o, QString* error) const;
+    // Builds the runner for the current choices (not started); Start confirms its exact command.
+    bool prepareRunner(QString* error);
+    loadtest::RunnerKind runnerKind() const;
+    void updateRunnerFields();
 
     ClusterMonitor* m_monitor;
     store::AuditLog* m_audit;
     std::unique_ptr<store::LoadRunStore> m_store;
     LoadRunModel* m_runs;
+    QFormLayout* m_form = nullptr;
+    QComboBox* m_runner;
+    QComboBox* m_locustfile;
+    QLineEdit* m_host;
+    QSpinBox* m_workers;
     QComboBox* m_scenario;
     QComboBox* m_workload;
     QComboBox* m_target;
@@ -123,7 +143,11 @@ private:
     LoadChart* m_dbChart;
     QTableView* m_table;
     QString m_workloadFile; // chosen with "File…"
-    std::unique_ptr<loadtest::LoadEngine> m_engine;
+    std::unique_ptr<loadtest::LoadRunner> m_engine;
+    bool m_prepared = false; // m_engine was built by prepareRunner() and not started yet
+    QString m_targetName;
+    double m_plannedSec = 0;
+    MeanQueryTimeProbe* m_meanQuery;
     loadtest::RunResult m_result;
     QDateTime m_startedAt;
     qint64 m_auditId = -1;

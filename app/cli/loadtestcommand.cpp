@@ -1,6 +1,8 @@
 // `vigil loadtest TARGET (--scenario NAME | --users N --duration S [--spawn-rate R])
-//  (--workload FILE | --builtin select-only|tpcb-like|trading) [--json] [--report FILE.html]`:
-// the native load engine from the command line. Progress (one line a second) goes to stderr; the
+//  (--workload FILE | --builtin select-only|tpcb-like|trading) [--json] [--report FILE.html]
+//  [--runner native|pgbench|locust]`: a load run from the command line, by the native engine
+// (default), pgbench itself, or Locust against an HTTP target (--locustfile F --host URL
+// [--workers N] for its master/worker mode). Progress (one line a second) goes to stderr; the
 // result (text or JSON) to stdout. A load test changes a server's load, so the profile gate
 // applies (read-only refused; production needs --confirm-profile NAME) and the run is audited.
 // Ctrl+C stops the run cleanly and still prints the result.
@@ -10,6 +12,7 @@
 #include "actions/actiongate.h"
 #include "loadtest/loadengine.h"
 #include "loadtest/loadreport.h"
+#include "loadtest/loadrunner.h"
 #include "loadtest/scenario.h"
 #include "loadtest/workloads.h"
 #include "store/auditlog.h"
@@ -19,6 +22,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QTextStream>
+#include <QTimer>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -38,6 +42,7 @@ const char* const kUsage
       "         (--workload FILE | --builtin select-only|tpcb-like|trading) [--via pgbouncer|NODE]\n"
       "         [--protocol prepared|extended|simple] [--threads N] [--scale N] [--think-ms MS]\n"
       "         [--dbname NAME] [--confirm-profile NAME] [--json] [--report FILE.html] [--quiet]\n"
+      "         [--runner native|pgbench|locust] [--locustfile FILE --host URL [--workers N]]\n"
       "       vigil loadtest --list-scenarios\n";
 
 bool toNumber(const QStringList& values, const char* name, double* out, QString* error)
@@ -89,6 +94,15 @@ int loadtestCommand(const QStringList& argsIn)
     const QStringList dbname = takeOption(&args, QStringLiteral("dbname"), &error);
     const QStringList report = takeOption(&args, QStringLiteral("report"), &error);
     const QStringList confirm = takeOption(&args, QStringLiteral("confirm-profile"), &error);
+    const QStringList runnerName = takeOption(&args, QStringLiteral("runner"), &error);
+    const QStringList locustfile = takeOption(&args, QStringLiteral("locustfile"), &error);
+    const QStringList host = takeOption(&args, QStringLiteral("host"), &error);
+    const QStringList workers = takeOption(&args, QStringLiteral("workers"), &error);
+    RunnerKind runner = RunnerKind::Native;
+    if (error.isEmpty() && !runnerName.isEmpty() && !runnerFromName(runnerName.last(), &runner))
+        error = QStringLiteral("--runner is native, pgbench or locust");
+    if (error.isEmpty() && runner == RunnerKind::Locust && (locustfile.isEmpty() || host.isEmpty()))
+        error = QStringLiteral("--runner locust needs --locustfile FILE and --host URL");
     if (error.isEmpty() && !args.isEmpty())
         error = QStringLiteral("unexpected argument ") + args.first();
     if (error.isEmpty() && scenarioName.isEmpty() && (users.isEmpty() || duration.isEmpty()))
@@ -164,17 +178,31 @@ int loadtestCommand(const QStringList& argsIn)
         return 2;
     }
     Script script;
-    if (!loadWorkload(workloadName, &script, &error)) {
+    if (runner != RunnerKind::Locust && !loadWorkload(workloadName, &script, &error)) {
         err << "vigil loadtest: " << error << "\n";
         return 2;
     }
     options.workloadName = workloadName;
+    LocustOptions locust;
+    if (runner == RunnerKind::Locust) {
+        locust.locustfile = locustfile.last();
+        locust.host = host.last();
+        double n = 0;
+        if (!toNumber(workers, "workers", &n, &error)) {
+            err << "vigil loadtest: " << error << "\n";
+            return 2;
+        }
+        locust.workers = int(n);
+    }
 
     // Where the load goes: the primary by default, pgbouncer or a named node on request.
+    // (Locust loads its HTTP host instead: no database node is looked up.)
     const QString where = via.isEmpty() ? QStringLiteral("primary") : via.last();
     PgNode node;
     bool throughBouncer = false;
-    if (where == QLatin1String("pgbouncer")) {
+    if (runner == RunnerKind::Locust) {
+        node.name = locust.host;
+    } else if (where == QLatin1String("pgbouncer")) {
         if (target.profile.pgbouncer.isEmpty()) {
             err << "vigil loadtest: the target has no pgbouncer\n";
             return 2;
@@ -220,10 +248,20 @@ int loadtestCommand(const QStringList& argsIn)
         return 2;
     }
 
+    // An external runner: its exact command line (no password) is what gets audited.
+    std::unique_ptr<LoadRunner> external;
+    if (runner != RunnerKind::Native) {
+        external = makeRunner(runner, options, script, locust, &error);
+        if (!external) {
+            err << "vigil loadtest: " << error << "\n";
+            return 2;
+        }
+    }
+
     // The gate and the audit log, before anything reaches the server.
     store::LocalStore local;
     store::AuditLog audit(&local);
-    const QString command
+    const QString nativeCommand
         = QStringLiteral("loadtest workload=%1 users=%2 duration=%3s spawn-rate=%4 think-ms=%5 protocol=%6%7")
               .arg(workloadName)
               .arg(options.users)
@@ -232,6 +270,7 @@ int loadtestCommand(const QStringList& argsIn)
               .arg(options.thinkTimeMs)
               .arg(protocolName(options.protocol))
               .arg(options.scenarioName.isEmpty() ? QString() : QStringLiteral(" scenario=") + options.scenarioName);
+    const QString command = external ? external->command() : nativeCommand;
     const store::AuditEntry entry {
         QDateTime::currentDateTimeUtc(), target.profile.name, node.name, QStringLiteral("loadtest"), command, {}};
     const actions::GateDecision decision = actions::gate(target.profile, QStringLiteral("loadtest"));
@@ -253,19 +292,10 @@ int loadtestCommand(const QStringList& argsIn)
         return 1;
     }
 
-    LoadEngine engine(options, script);
     g_interrupted.store(false);
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    std::atomic_bool done {false};
-    std::thread watcher([&] {
-        while (!done.load()) {
-            if (g_interrupted.exchange(false))
-                engine.stop();
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
-    const RunResult r = engine.run([&](const LoadSecond& s) {
+    const auto progress = [&](const LoadSecond& s) {
         if (quiet)
             return;
         err << QStringLiteral("%1 s  users %2/%3  %4 tps  p50 %5 ms  p95 %6 ms  errors %7\n")
@@ -277,9 +307,33 @@ int loadtestCommand(const QStringList& argsIn)
                    .arg(s.latency.p95Ms, 0, 'f', 2)
                    .arg(s.errors)
             << Qt::flush;
-    });
-    done.store(true);
-    watcher.join();
+    };
+    RunResult r;
+    if (external) {
+        if (!quiet)
+            err << "running: " << external->command() << "\n" << Qt::flush;
+        // The runner lives on this thread (child processes): Ctrl+C is checked from its event loop.
+        QTimer interrupt;
+        QObject::connect(&interrupt, &QTimer::timeout, [&] {
+            if (g_interrupted.exchange(false))
+                external->stop();
+        });
+        interrupt.start(50);
+        r = external->runBlocking(progress);
+    } else {
+        LoadEngine engine(options, script);
+        std::atomic_bool done {false};
+        std::thread watcher([&] {
+            while (!done.load()) {
+                if (g_interrupted.exchange(false))
+                    engine.stop();
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        });
+        r = engine.run(progress);
+        done.store(true);
+        watcher.join();
+    }
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (!r.ok) {

@@ -2,12 +2,17 @@
 // delivers one update a second to the charts, ends with a summary card holding the RunResult's
 // figures, is audited, stored and listed in Past runs, and exports HTML and CSV with the same
 // figures; a second run stopped mid-way ends cleanly and compares with the first as baseline; a
-// read-only profile cannot start. Screenshot of a live run saved. The GUI stall with 300 users is
-// measured in tests/bench/tst_bench_loadtestpage.cpp (timing depends on the machine's load).
+// read-only profile cannot start. Screenshot of a live run saved. The same tab drives pgbench
+// (its exact command audited, mean query time of the primary overlaid; loadtest-live.png and an
+// HTML report saved) and Locust against the sandbox's health server: one run model, one store.
+// The GUI stall with 300 users is measured in tests/bench/tst_bench_loadtestpage.cpp (timing
+// depends on the machine's load).
 #include "loadtest/loadresult.h"
+#include "loadtest/loadrunner.h"
 #include "models/loadrunmodel.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
+#include "monitor/meanquerytime.h"
 #include "store/auditlog.h"
 #include "store/loadrunstore.h"
 #include "testsupport.h"
@@ -19,6 +24,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -91,6 +97,10 @@ private Q_SLOTS:
         // The monitored cluster over the same seconds: the replica's lag and pgbouncer's queue.
         QVERIFY(page->databaseChart()->pointCount(QStringLiteral("replica lag s")) > 0);
         QVERIFY(page->databaseChart()->pointCount(QStringLiteral("pool waiting")) > 0);
+        // ...and the primary's mean query time (pg_stat_statements deltas each second) while it ran.
+        QVERIFY2(page->databaseChart()->pointCount(QStringLiteral("mean query ms")) >= 2,
+                 qPrintable(page->meanQueryProbe()->lastError()));
+        QVERIFY(page->databaseChart()->lastValue(QStringLiteral("mean query ms")) > 0);
         QVERIFY(page->startButton()->isEnabled());
         QVERIFY(!page->stopButton()->isEnabled());
         // The summary card carries the RunResult's figures.
@@ -155,6 +165,92 @@ private Q_SLOTS:
         w.monitor()->shutdown();
     }
 
+    void pgbenchFromTheTab()
+    {
+        ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
+        ui::LoadTestsPage* page = w.loadTests();
+        w.resize(1500, 950);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.connectTo(test::sandboxProfile(), {}, 500);
+        w.tabs()->setCurrentWidget(page);
+        QTRY_VERIFY_WITH_TIMEOUT(page->startButton()->isEnabled(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.monitor()->latestAll().isEmpty(), 10000);
+        page->runner()->setCurrentIndex(page->runner()->findData(int(loadtest::RunnerKind::Pgbench)));
+        QVERIFY(page->locustfile()->isHidden()); // Locust's fields only for Locust
+        choose(page, ui::LoadTestsPage::Target::Primary, 8, 6);
+        VERIFY_CONTAINS(page->equivalentCommand(), "--runner pgbench");
+        QSignalSpy seconds(page, &ui::LoadTestsPage::secondArrived);
+        QSignalSpy finished(page, &ui::LoadTestsPage::runFinished);
+        QString error;
+        QVERIFY2(page->startRun(&error), qPrintable(error));
+        QVERIFY(page->currentRunner());
+        VERIFY_CONTAINS(page->currentRunner()->command(), "pgbench -n -c 8");
+        QTRY_VERIFY_WITH_TIMEOUT(seconds.size() >= 4, 15000);
+        QVERIFY(page->isRunning());
+        const QString live = test::outputDir() + QStringLiteral("/loadtest-live.png");
+        QVERIFY(w.grab().save(live));
+        qInfo("screenshot: %s", qPrintable(live));
+        QVERIFY(finished.wait(20000));
+        const auto r = finished.first().first().value<RunResult>();
+        QVERIFY2(r.ok, qPrintable(r.error + r.messages.join(QLatin1Char('\n'))));
+        VERIFY_CONTAINS(r.protocol, "pgbench");
+        QVERIFY(r.transactions > 50);
+        QVERIFY2(r.errors == 0, qPrintable(r.messages.join(QLatin1Char('\n'))));
+        QVERIFY(page->rpsChart()->pointCount(QStringLiteral("RPS")) >= 4);
+        QVERIFY2(page->databaseChart()->pointCount(QStringLiteral("mean query ms")) >= 2,
+                 qPrintable(page->meanQueryProbe()->lastError()));
+        // Audited with the exact pgbench command line; stored like a native run.
+        const auto audit = w.auditLog()->list(1);
+        QCOMPARE(audit.first().entry.action, QStringLiteral("loadtest"));
+        VERIFY_CONTAINS(audit.first().entry.command, "pgbench -n -c 8");
+        VERIFY_CONTAINS(audit.first().detail, QStringLiteral("%1 transactions").arg(r.transactions));
+        store::LoadRunStore runs(w.store());
+        QCOMPARE(runs.resultJson(page->lastRunId()).value("requests").toInteger(), r.transactions);
+        const QString html = test::outputDir() + QStringLiteral("/loadtest-report.html");
+        QVERIFY2(page->exportHtml(html, &error), qPrintable(error));
+        VERIFY_CONTAINS(readAll(html), QStringLiteral("<td>%1</td>").arg(r.transactions));
+        qInfo("pgbench trading from the tab, 8 clients, 6 s: %lld transactions, %.0f tps, p95 %.3f ms; report %s",
+              r.transactions, r.tps, r.latency.p95Ms, qPrintable(html));
+        w.insight()->shutdown();
+        w.monitor()->shutdown();
+    }
+
+    void locustFromTheTab()
+    {
+        ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
+        ui::LoadTestsPage* page = w.loadTests();
+        w.connectTo(test::sandboxProfile(), {}, 500);
+        QTRY_VERIFY_WITH_TIMEOUT(page->startButton()->isEnabled(), 10000);
+        page->runner()->setCurrentIndex(page->runner()->findData(int(loadtest::RunnerKind::Locust)));
+        QVERIFY(!page->locustfile()->isHidden());
+        QVERIFY(page->workload()->isHidden());
+        // The sandbox's application health server is the default HTTP target.
+        QVERIFY(page->host()->text().startsWith(QLatin1String("http://127.0.0.1:")));
+        QCOMPARE(page->locustfile()->currentText(), QStringLiteral("health.py"));
+        page->scenario()->setCurrentIndex(0);
+        page->users()->setValue(3);
+        page->duration()->setValue(4);
+        page->workers()->setValue(0);
+        VERIFY_CONTAINS(page->equivalentCommand(), "--runner locust --locustfile health.py --host http://127.0.0.1:");
+        QSignalSpy seconds(page, &ui::LoadTestsPage::secondArrived);
+        QSignalSpy finished(page, &ui::LoadTestsPage::runFinished);
+        QString error;
+        QVERIFY2(page->startRun(&error), qPrintable(error));
+        VERIFY_CONTAINS(page->currentRunner()->command(), "--headless");
+        QVERIFY(finished.wait(30000));
+        const auto r = finished.first().first().value<RunResult>();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY(r.transactions > 0);
+        QCOMPARE(r.errors, 0);
+        QVERIFY(seconds.size() >= 2);
+        QCOMPARE(page->rpsChart()->pointCount(QStringLiteral("RPS")), int(seconds.size()));
+        QVERIFY(page->lastRunId() > 0);
+        VERIFY_CONTAINS(w.auditLog()->list(1).first().entry.command, "--csv-full-history");
+        w.insight()->shutdown();
+        w.monitor()->shutdown();
+    }
+
     void readOnlyCannotStart()
     {
         ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
@@ -168,7 +264,7 @@ private Q_SLOTS:
         QVERIFY(!w.loadTests()->startRun(&error));
         VERIFY_CONTAINS(error, "read-only");
         // The earlier runs of this profile name are listed all the same.
-        QTRY_COMPARE_WITH_TIMEOUT(w.loadTests()->pastRuns()->rowCount(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.loadTests()->pastRuns()->rowCount(), 4, 5000);
         w.insight()->shutdown();
         w.monitor()->shutdown();
     }
