@@ -8,6 +8,7 @@
 #include "monitor/clustermonitor.h"
 #include "store/auditlog.h"
 #include "tablesetup.h"
+#include "theme.h"
 #include "topologyview.h"
 
 #include <QChart>
@@ -123,6 +124,7 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, QWidget*
     chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setRenderHint(QPainter::Antialiasing);
     m_chart->setMinimumHeight(180);
+    followPalette(m_chart);
 
     auto* top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(left);

@@ -1,6 +1,7 @@
 #include "overviewpage.h"
 
 #include "banner.h"
+#include "checklistpanel.h"
 #include "models/nodetablemodel.h"
 #include "monitor/clustermonitor.h"
 #include "tablesetup.h"
@@ -23,6 +24,7 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     , m_banner(new Banner(this))
     , m_filter(new QLineEdit(this))
     , m_table(new QTableView(this))
+    , m_checklist(new ChecklistPanel(this))
     , m_rates(new TimeChart(tr("Transactions per second (PostgreSQL, pgbouncer) and commands per second (Redis)"),
                             tr("per second"), this))
 {
@@ -43,9 +45,11 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     topLayout->addWidget(m_table);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
+    split->addWidget(m_checklist);
     split->addWidget(m_rates);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    split->setStretchFactor(2, 2);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
