@@ -106,10 +106,15 @@ void ChecklistPanel::setTarget(const cli::Target& target, const QString& storePa
     m_storePath = storePath;
     m_haveTarget = true;
     m_ranForTarget = false;
+    ++m_generation; // a run still going is for the previous target: its results are dropped
+    if (m_job.isRunning()) {
+        *m_cancelFlag = true;
+        m_rerun = isVisible();
+    }
     m_model->clear();
     m_verdict->setText(tr("Not run yet for %1.").arg(target.profile.name));
     updateButtons();
-    if (isVisible())
+    if (isVisible() && !m_job.isRunning())
         refresh();
 }
 
@@ -193,9 +198,10 @@ void ChecklistPanel::refresh()
     };
     const cli::Target target = m_target;
     const std::shared_ptr<std::atomic_bool> flag = m_cancelFlag;
-    m_job.setFuture(QtConcurrent::run([target, options, flag]() mutable {
+    m_job.setFuture(QtConcurrent::run([target, options, flag, generation]() mutable {
         options.cancel = flag.get();
         Outcome out;
+        out.generation = generation;
         out.since = options.since;
         out.generatedAt = QDateTime::currentDateTimeUtc();
         out.items = checklist::build(target, options);
@@ -216,24 +222,23 @@ void ChecklistPanel::cancel()
 
 void ChecklistPanel::onDone()
 {
-    const quint64 generation = m_generation;
     const Outcome out = m_job.result();
     m_progress->setVisible(false);
     const bool rerun = std::exchange(m_rerun, false);
-    const bool current = m_haveTarget && !out.cancelled;
+    const bool current = m_haveTarget && !out.cancelled && out.generation == m_generation;
     if (current) {
         m_model->setItems(out.items);
         m_generatedAt = out.generatedAt;
         m_shownSince = out.since;
         updateVerdict();
-    } else if (m_haveTarget) {
+    } else if (m_haveTarget && out.generation == m_generation) {
         m_verdict->setText(m_generatedAt.isValid()
                                ? tr("Cancelled; showing the results of %1.")
                                      .arg(QLocale().toString(m_generatedAt.toLocalTime(), QLocale::ShortFormat))
                                : tr("Cancelled before any result."));
     }
     updateButtons();
-    Q_EMIT finished(current && generation == m_generation);
+    Q_EMIT finished(current);
     if (rerun && m_haveTarget)
         refresh();
 }

@@ -68,6 +68,7 @@ private:
         QDateTime generatedAt;
         QDateTime since;
         bool cancelled = false;
+        quint64 generation = 0; // results of an older run or target are dropped
     };
     void onDone();
     void updateVerdict();

@@ -5,6 +5,7 @@
 #include "drills/pgfailoverdrill.h"
 #include "drills/redisfailoverdrill.h"
 #include "models/drillstepmodel.h"
+#include "models/statuscolors.h"
 #include "monitor/clustermonitor.h"
 #include "store/auditlog.h"
 #include "tablesetup.h"
@@ -335,8 +336,8 @@ void DrillsPage::onFinished()
     const bool rtoOk = m_result.rtoMs >= 0 && m_result.rtoMs <= m_rtoTarget->value();
     const bool rpoOk = m_result.rpoLostWrites >= 0 && m_result.rpoLostWrites <= m_rpoTarget->value();
     const auto verdict = [](bool ok) {
-        return ok ? QStringLiteral("<b style='color:#2e7d32'>PASS</b>")
-                  : QStringLiteral("<b style='color:#c62828'>FAIL</b>");
+        return QStringLiteral("<b style='color:%1'>%2</b>")
+            .arg(statusColor(ok ? StatusLevel::Ok : StatusLevel::Fail).name(), ok ? tr("PASS") : tr("FAIL"));
     };
     QString card;
     if (!m_result.ok) {

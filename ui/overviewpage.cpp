@@ -35,7 +35,9 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     auto* find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, m_filter, [this] { m_filter->setFocus(); });
 
-    m_rates->setMinimumHeight(220);
+    // Compact (no axis titles, small margins) leaves room for the checklist at 1280 x 800.
+    m_rates->setCompact(true);
+    m_rates->setMinimumHeight(190);
     m_rates->setToolTip(tr("Counter deltas divided by the measured time between polls, per node"));
 
     auto* top = new QWidget(this);
@@ -47,8 +49,8 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     split->addWidget(top);
     split->addWidget(m_checklist);
     split->addWidget(m_rates);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 4);
     split->setStretchFactor(2, 2);
 
     auto* layout = new QVBoxLayout(this);

@@ -193,7 +193,8 @@ void ProfileDialog::updateButtons()
 void ProfileDialog::showStatus(const QString& text, bool problem)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(problem ? QStringLiteral("color: #b00020") : QString());
+    m_status->setStyleSheet(problem ? QStringLiteral("color: %1").arg(statusColor(StatusLevel::Fail).name())
+                                    : QString());
 }
 
 void ProfileDialog::addProfile()

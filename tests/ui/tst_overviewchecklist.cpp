@@ -1,6 +1,6 @@
 // The daily checklist in the Overview, offscreen on the live sandbox: it runs by itself once
-// connected (on a pool thread: the GUI thread keeps servicing events), its items carry the same
-// ids, statuses and figures as `vigil checklist --json` for the same sandbox, the model passes
+// connected and on F5 (on a pool thread: the GUI thread keeps servicing events), its items carry
+// the same ids, statuses and figures as `vigil checklist --json` for the same sandbox, the model passes
 // QAbstractItemModelTester, Cancel stops a run and keeps the previous results, the since selector
 // parses what the CLI parses, and the section is grabbed as PNGs (light, and dark for the theme).
 #include "checklist/checklist.h"
@@ -56,21 +56,16 @@ class TestOverviewChecklist : public QObject
     QTemporaryDir m_dir;
 
     // Connects `w` to the sandbox and waits for the checklist's first complete run.
-    static bool connectAndWait(ui::MainWindow& w, double* stallMs = nullptr)
+    static bool connectAndWait(ui::MainWindow& w)
     {
         ui::ChecklistPanel* panel = w.overview()->checklist();
         QSignalSpy done(panel, &ui::ChecklistPanel::finished);
-        test::StallMeter meter;
-        meter.start();
         w.connectTo(test::sandboxProfile(), {}, 1000);
         // It starts by itself: the Overview is the current tab.
         if (!panel->isRunning())
             return false;
         if (!QTest::qWaitFor([&] { return !done.isEmpty(); }, 90000))
             return false;
-        meter.stop();
-        if (stallMs)
-            *stallMs = meter.longestStallMs();
         return done.constFirst().constFirst().toBool();
     }
 
@@ -89,13 +84,27 @@ private Q_SLOTS:
 
         QElapsedTimer clock;
         clock.start();
-        double stallMs = 0;
-        QVERIFY(connectAndWait(w, &stallMs));
-        const qint64 guiMs = clock.elapsed();
-        qInfo("checklist in the console: %lld ms; longest GUI-thread stall meanwhile %.1f ms", guiMs, stallMs);
-        // Connecting and polling run on workers too; a blocked GUI thread would show the whole
-        // checklist (seconds) here.
-        QVERIFY2(stallMs < 500 * test::kStallBudgetFactor, qPrintable(QString::number(stallMs)));
+        QVERIFY(connectAndWait(w));
+        qInfo("checklist in the console, from connect: %lld ms", clock.elapsed());
+        // Refresh (F5) while the monitor polls: the GUI thread keeps servicing events. Run on the
+        // GUI thread, the checklist would stall it for its whole duration (0.4-2 s measured).
+        {
+            QSignalSpy done(panel, &ui::ChecklistPanel::finished);
+            test::StallMeter meter;
+            meter.start();
+            clock.restart();
+            // F5 is the Refresh button's shortcut while the Overview is the current tab.
+            w.activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(&w));
+            QTest::keyClick(&w, Qt::Key_F5); // a button shortcut clicks after its 100 ms animation
+            QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 90000);
+            meter.stop();
+            QVERIFY(done.constFirst().constFirst().toBool());
+            qInfo("refresh: %lld ms; longest GUI-thread stall meanwhile %.1f ms", clock.elapsed(),
+                  meter.longestStallMs());
+            QVERIFY2(meter.longestStallMs() < 250 * test::kStallBudgetFactor,
+                     qPrintable(QString::number(meter.longestStallMs())));
+        }
 
         const ChecklistModel* model = panel->model();
         QVERIFY(model->rowCount() >= 10);
