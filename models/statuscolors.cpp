@@ -46,7 +46,7 @@ QColor statusColor(StatusLevel status)
 
 QBrush statusBrush(StatusLevel status)
 {
-    return QBrush(statusColor(status));
+    return {statusColor(status)};
 }
 
 QIcon statusIcon(StatusLevel status)
