@@ -15,6 +15,10 @@ int main(int argc, char** argv)
         QCoreApplication app(argc, argv);
         return vigil::cli::run(QCoreApplication::arguments().mid(1));
     }
+    // Fractional scale factors (1.25, 1.5) as the screen asks, not rounded: Qt 6 scales by
+    // default, and every icon is an SVG or drawn per device pixel ratio, so text and icons stay
+    // sharp. Must be set before the QApplication exists.
+    QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
     // Matches packaging/io.github.vigil_console.Vigil.desktop: Wayland compositors find the icon
     // and name of the running window through it.

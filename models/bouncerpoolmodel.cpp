@@ -1,7 +1,7 @@
 #include "bouncerpoolmodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 #include <QLocale>
 
 namespace vigil {
@@ -110,7 +110,7 @@ QVariant BouncerPoolModel::data(const QModelIndex& index, int role) const
     // Waiting clients are what the operator must see first.
     if (role == Qt::ForegroundRole && (index.column() == ClWaitingColumn || index.column() == MaxWaitColumn)
         && p.clWaiting > 0)
-        return QBrush(QColor(0xd0, 0x3b, 0x3b));
+        return statusBrush(StatusLevel::Fail);
     if (role == Qt::TextAlignmentRole && index.column() >= ClActiveColumn)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};

@@ -1,5 +1,7 @@
 #include "drillrunmodel.h"
 
+#include "statuscolors.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QLocale>
@@ -50,7 +52,7 @@ QVariant DrillRunModel::cell(const store::DrillRecord& r, int column, int role) 
     }
     if (role == Qt::ForegroundRole && column == OutcomeColumn) {
         const QString o = outcome(r);
-        return QBrush(o == QLatin1String("PASS") ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28));
+        return QBrush(statusColor(o == QLatin1String("PASS") ? StatusLevel::Ok : StatusLevel::Fail));
     }
     if (role == SortRole) {
         switch (column) {

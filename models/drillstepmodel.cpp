@@ -1,7 +1,7 @@
 #include "drillstepmodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 #include <QLocale>
 
 namespace vigil {
@@ -87,9 +87,9 @@ QVariant DrillStepModel::cell(const drills::DrillStep& s, int column, int role) 
         return s.detail;
     if (role == Qt::ForegroundRole && column == StateColumn) {
         if (s.state == drills::DrillStep::State::Failed)
-            return QBrush(QColor(0xb0, 0x30, 0x20));
+            return statusBrush(StatusLevel::Fail);
         if (s.state == drills::DrillStep::State::Ok)
-            return QBrush(QColor(0x2e, 0x7d, 0x32));
+            return statusBrush(StatusLevel::Ok);
     }
     if (role == Qt::TextAlignmentRole && (column == StartColumn || column == DurationColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);

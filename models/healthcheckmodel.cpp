@@ -1,7 +1,7 @@
 #include "healthcheckmodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 #include <QLocale>
 
 namespace vigil {
@@ -59,7 +59,7 @@ QVariant HealthCheckModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::ForegroundRole && index.column() == StateColumn && s.checked)
-        return QBrush(s.up ? QColor(0x2e, 0x9e, 0x5b) : QColor(0xd0, 0x3b, 0x3b));
+        return statusBrush(s.up ? StatusLevel::Ok : StatusLevel::Fail);
     if (role == Qt::TextAlignmentRole && (index.column() == CodeColumn || index.column() == ResponseColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};

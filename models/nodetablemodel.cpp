@@ -1,7 +1,7 @@
 #include "nodetablemodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 #include <QLocale>
 
 namespace vigil {
@@ -222,7 +222,7 @@ QVariant NodeTableModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ForegroundRole:
         if (index.column() == StatusColumn && row.seen)
-            return QBrush(row.snap.reachable ? QColor(0x2e, 0x9e, 0x5b) : QColor(0xd0, 0x3b, 0x3b));
+            return statusBrush(row.snap.reachable ? StatusLevel::Ok : StatusLevel::Fail);
         return {};
     case Qt::TextAlignmentRole:
         switch (index.column()) {

@@ -1,7 +1,7 @@
 #include "pgreplicamodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 
 namespace vigil {
 
@@ -168,7 +168,7 @@ QVariant PgReplicaModel::cell(const PgReplicaRow& r, int column, int role) const
         return attention(r);
     case Qt::ForegroundRole:
         if (column == StateColumn)
-            return QBrush(attention(r) ? QColor(0xd0, 0x3b, 0x3b) : QColor(0x2e, 0x9e, 0x5b));
+            return statusBrush(attention(r) ? StatusLevel::Fail : StatusLevel::Ok);
         return {};
     case Qt::ToolTipRole:
         if (column == ReplicaColumn && r.hasSender)

@@ -1,9 +1,9 @@
 #include "querypatternmodel.h"
+#include "statuscolors.h"
 
 #include "analysis/cachecandidate.h"
 
 #include <QBrush>
-#include <QColor>
 #include <QFont>
 #include <QLocale>
 #include <QSet>
@@ -257,7 +257,7 @@ QVariant QueryPatternModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ForegroundRole:
         if (index.column() == MeanColumn && e.meanMs > m_thresholdMs)
-            return QBrush(QColor(0xd0, 0x3b, 0x3b));
+            return statusBrush(StatusLevel::Fail);
         return {};
     case Qt::TextAlignmentRole:
         switch (index.column()) {

@@ -1,9 +1,9 @@
 #include "recommendationmodel.h"
+#include "statuscolors.h"
 
 #include "analysis/advice.h"
 
 #include <QBrush>
-#include <QColor>
 #include <QLocale>
 
 namespace vigil {
@@ -178,7 +178,7 @@ QVariant RecommendationModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole && index.column() == ReasonColumn)
         return r.reason;
     if (role == Qt::ForegroundRole && index.column() == PriorityColumn && r.priority == QLatin1String("HIGH"))
-        return QBrush(QColor(0xb0, 0x30, 0x20));
+        return statusBrush(StatusLevel::Fail);
     if (role == Qt::TextAlignmentRole
         && (index.column() == ImprovementColumn || index.column() == CostColumn || index.column() == SizeColumn
             || index.column() == StatementsColumn))

@@ -1,7 +1,7 @@
 #include "redisreplicationmodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 #include <QLocale>
 
 namespace vigil {
@@ -104,7 +104,7 @@ QVariant RedisReplicationModel::cell(const RedisReplicationRow& r, int column, i
     if (role == AttentionRole)
         return attention(r);
     if (role == Qt::ForegroundRole && (column == RoleColumn || column == LinkColumn) && attention(r))
-        return QBrush(QColor(0xd0, 0x3b, 0x3b));
+        return statusBrush(StatusLevel::Fail);
     if (role == Qt::TextAlignmentRole && column >= OffsetColumn)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};

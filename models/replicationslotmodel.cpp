@@ -1,7 +1,7 @@
 #include "replicationslotmodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 
 namespace vigil {
 
@@ -82,7 +82,7 @@ QVariant ReplicationSlotModel::cell(const PgSlotRow& r, int column, int role) co
     if (role == AttentionRole)
         return r.retainsTooMuch();
     if (role == Qt::ForegroundRole && (column == RetainedColumn || column == WalStatusColumn) && r.retainsTooMuch())
-        return QBrush(QColor(0xd0, 0x3b, 0x3b));
+        return statusBrush(StatusLevel::Fail);
     if (role == Qt::TextAlignmentRole && (column == RetainedColumn || column == SafeWalSizeColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};

@@ -1,7 +1,7 @@
 #include "sentineleventmodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 
 namespace vigil {
 
@@ -74,7 +74,7 @@ QVariant SentinelEventModel::cell(const SentinelEvent& e, int column, int role) 
         return important(e.type);
     case Qt::ForegroundRole:
         if (column == EventColumn && important(e.type))
-            return QBrush(QColor(0xc0, 0x6a, 0x00));
+            return statusBrush(StatusLevel::Warn);
         return {};
     default:
         return {};

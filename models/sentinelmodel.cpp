@@ -1,7 +1,7 @@
 #include "sentinelmodel.h"
+#include "statuscolors.h"
 
 #include <QBrush>
-#include <QColor>
 
 namespace vigil {
 
@@ -74,7 +74,7 @@ QVariant SentinelModel::cell(const SentinelRow& r, int column, int role) const
     if (role == AttentionRole)
         return !r.reachable || !r.quorumOk;
     if (role == Qt::ForegroundRole && column == QuorumColumn)
-        return QBrush(r.quorumOk ? QColor(0x2e, 0x9e, 0x5b) : QColor(0xd0, 0x3b, 0x3b));
+        return statusBrush(r.quorumOk ? StatusLevel::Ok : StatusLevel::Fail);
     return {};
 }
 

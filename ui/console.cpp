@@ -8,6 +8,7 @@
 #include "profileconnector.h"
 #include "profiledialog.h"
 #include "sandboxsession.h"
+#include "theme.h"
 #include "unixsignals.h"
 
 #include <QApplication>
@@ -30,24 +31,36 @@ struct Options
     int screenshotDelayMs = 8000;
     QString tab;
     int periodMs = 1000;
+    ThemeMode theme = ThemeMode::Auto;
 };
 
 bool parse(const QStringList& args, Options* o, QString* error)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Vigil operations console"));
+    p.setApplicationDescription(QCoreApplication::translate("vigil::ui::Console", "Vigil operations console"));
     p.addOptions({
-        {QStringLiteral("sandbox"), QStringLiteral("Start a local sandbox, watch it, stop it on exit.")},
+        {QStringLiteral("sandbox"),
+         QCoreApplication::translate("vigil::ui::Console", "Start a local sandbox, watch it, stop it on exit.")},
         {QStringLiteral("sandbox-dir"),
-         QStringLiteral("Sandbox directory (watch a running one, or where "
-                        "--sandbox starts it)."),
+         QCoreApplication::translate("vigil::ui::Console",
+                                     "Sandbox directory (watch a running one, or where --sandbox starts it)."),
          QStringLiteral("dir")},
-        {QStringLiteral("profile"), QStringLiteral("Connect to this saved profile."), QStringLiteral("name")},
-        {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."), QStringLiteral("file")},
-        {QStringLiteral("screenshot-delay-ms"), QStringLiteral("Wait before the screenshot (default 8000)."),
+        {QStringLiteral("profile"), QCoreApplication::translate("vigil::ui::Console", "Connect to this saved profile."),
+         QStringLiteral("name")},
+        {QStringLiteral("screenshot"),
+         QCoreApplication::translate("vigil::ui::Console", "Save a PNG of the window, then quit."),
+         QStringLiteral("file")},
+        {QStringLiteral("screenshot-delay-ms"),
+         QCoreApplication::translate("vigil::ui::Console", "Wait before the screenshot (default 8000)."),
          QStringLiteral("ms")},
-        {QStringLiteral("tab"), QStringLiteral("Open this tab first."), QStringLiteral("title")},
-        {QStringLiteral("period-ms"), QStringLiteral("Poll period (default 1000)."), QStringLiteral("ms")},
+        {QStringLiteral("tab"), QCoreApplication::translate("vigil::ui::Console", "Open this tab first."),
+         QStringLiteral("title")},
+        {QStringLiteral("period-ms"), QCoreApplication::translate("vigil::ui::Console", "Poll period (default 1000)."),
+         QStringLiteral("ms")},
+        {QStringLiteral("theme"),
+         QCoreApplication::translate("vigil::ui::Console",
+                                     "light, dark or auto (follow the desktop; the default, or VIGIL_THEME when set)."),
+         QStringLiteral("mode")},
     });
     p.addHelpOption();
     if (!p.parse(QStringList {QStringLiteral("vigil")} + args)) {
@@ -67,6 +80,16 @@ bool parse(const QStringList& args, Options* o, QString* error)
     o->tab = p.value(QStringLiteral("tab"));
     if (p.isSet(QStringLiteral("period-ms")))
         o->periodMs = std::max(100, p.value(QStringLiteral("period-ms")).toInt());
+    const QString theme
+        = p.isSet(QStringLiteral("theme")) ? p.value(QStringLiteral("theme")) : qEnvironmentVariable("VIGIL_THEME");
+    const std::optional<ThemeMode> mode = parseThemeMode(theme);
+    if (!mode) {
+        *error = QCoreApplication::translate("vigil::ui::Console",
+                                             "--theme (or VIGIL_THEME) takes light, dark or auto, not \"%1\"")
+                     .arg(theme);
+        return false;
+    }
+    o->theme = *mode;
     return true;
 }
 } // namespace
@@ -81,6 +104,9 @@ int runConsole(const QStringList& args)
     }
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/vigil.svg")));
     QApplication::setDesktopFileName(QStringLiteral("vigil"));
+    // Before the first widget, so nothing paints twice; the watcher follows later desktop changes.
+    applyTheme(o.theme);
+    ThemeWatcher themeWatcher(o.theme);
 
     MainWindow window;
     UnixSignals unixSignals;

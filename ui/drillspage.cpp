@@ -8,10 +8,12 @@
 #include "drills/pgswitchoverdrill.h"
 #include "drills/redisfailoverdrill.h"
 #include "models/drillstepmodel.h"
+#include "models/statuscolors.h"
 #include "monitor/clustermonitor.h"
 #include "probechart.h"
 #include "store/auditlog.h"
 #include "tablesetup.h"
+#include "theme.h"
 #include "topologyview.h"
 
 #include <QComboBox>
@@ -415,7 +417,7 @@ void DrillsPage::onStep(const drills::DrillStep& s)
     m_steps->apply(s);
     m_table->scrollToBottom();
     const bool running = s.state == drills::DrillStep::State::Running;
-    const QColor fault(0xc6, 0x28, 0x28), good(0x2e, 0x7d, 0x32);
+    const QColor fault = statusColor(StatusLevel::Fail), good = statusColor(StatusLevel::Ok);
     if (running
         && (s.name == QLatin1String("Crash primary") || s.name == QLatin1String("Stop primary cleanly")
             || s.name == QLatin1String("Fence writes on primary") || s.name == QLatin1String("Pause master")
@@ -470,8 +472,8 @@ void DrillsPage::showResult(const drills::DrillResult& r, const drills::DrillTar
 {
     const drills::DrillVerdict v = drills::judge(r, t);
     const auto verdict = [](bool ok) {
-        return ok ? QStringLiteral("<b style='color:#2e7d32'>PASS</b>")
-                  : QStringLiteral("<b style='color:#c62828'>FAIL</b>");
+        return QStringLiteral("<b style='color:%1'>%2</b>")
+            .arg(statusColor(ok ? StatusLevel::Ok : StatusLevel::Fail).name(), ok ? tr("PASS") : tr("FAIL"));
     };
     QString card;
     if (!r.ok) {

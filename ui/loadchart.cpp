@@ -1,5 +1,7 @@
 #include "loadchart.h"
 
+#include "theme.h"
+
 #include <QChart>
 #include <QLineSeries>
 #include <QValueAxis>
@@ -39,6 +41,7 @@ LoadChart::LoadChart(const QString& title, const QString& unit, const QStringLis
     m_x->setTickType(QValueAxis::TicksDynamic);
     m_x->setTickAnchor(0);
     setMinimumHeight(160);
+    followPalette(this);
     clear();
 }
 

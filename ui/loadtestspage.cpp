@@ -10,6 +10,7 @@
 #include "loadtest/scenario.h"
 #include "loadtest/workloads.h"
 #include "models/loadrunmodel.h"
+#include "models/statuscolors.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/meanquerytime.h"
 #include "store/auditlog.h"
@@ -71,7 +72,7 @@ QString delta(double now, double base, bool higherIsBetter)
     const double pct = 100.0 * (now - base) / base;
     const bool good = higherIsBetter ? pct >= 0 : pct <= 0;
     return QStringLiteral(" <span style='color:%1'>(%2%3 %)</span>")
-        .arg(good ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828"), pct >= 0 ? QStringLiteral("+") : QString())
+        .arg(statusColor(good ? StatusLevel::Ok : StatusLevel::Fail).name(), pct >= 0 ? QStringLiteral("+") : QString())
         .arg(pct, 0, 'f', 1);
 }
 

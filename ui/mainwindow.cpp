@@ -4,11 +4,13 @@
 #include "alerts/alertrule.h"
 #include "alertspage.h"
 #include "cachepage.h"
+#include "checklistpanel.h"
 #include "drillspage.h"
 #include "indexespage.h"
 #include "loadtestspage.h"
 #include "models/nodetablemodel.h"
 #include "models/querypatternmodel.h"
+#include "models/statuscolors.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
 #include "monitor/poolmonitor.h"
@@ -154,6 +156,7 @@ void MainWindow::connectTo(const Profile& profile, const QHash<QString, QString>
     m_drillsPage->setPasswords(passwords);
     m_alertsPage->monitor()->setPasswords(passwords);
     m_monitor->start(profile, passwords, periodMs);
+    m_overview->checklist()->setTarget(cli::Target {profile, passwords}, m_store->path());
     QList<NodeKind> kinds;
     for (const NodeSpec& s : ClusterMonitor::specsFor(profile, {}, periodMs))
         kinds << s.kind;
@@ -171,6 +174,7 @@ void MainWindow::connectTo(const Profile& profile, const QHash<QString, QString>
 void MainWindow::disconnectFromCluster()
 {
     m_monitor->stop();
+    m_overview->checklist()->clearTarget();
     m_nodes->clear();
     m_patterns->clear();
     m_overview->refresh();
@@ -206,9 +210,9 @@ void MainWindow::updateStatusBar()
     int down = 0;
     for (const QString& node : m_monitor->nodeNames()) {
         const auto s = m_monitor->latest(node);
-        QString color = QStringLiteral("#999999");
+        QString color = statusColor(StatusLevel::Unknown).name();
         if (s)
-            color = s->reachable ? QStringLiteral("#2e9e5b") : QStringLiteral("#d03b3b");
+            color = statusColor(s->reachable ? StatusLevel::Ok : StatusLevel::Fail).name();
         down += s && !s->reachable;
         parts << QStringLiteral("<span style='color:%1'>●</span> %2").arg(color, node.toHtmlEscaped());
     }

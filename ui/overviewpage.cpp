@@ -1,6 +1,7 @@
 #include "overviewpage.h"
 
 #include "banner.h"
+#include "checklistpanel.h"
 #include "models/nodetablemodel.h"
 #include "monitor/clustermonitor.h"
 #include "tablesetup.h"
@@ -23,6 +24,7 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     , m_banner(new Banner(this))
     , m_filter(new QLineEdit(this))
     , m_table(new QTableView(this))
+    , m_checklist(new ChecklistPanel(this))
     , m_rates(new TimeChart(tr("Transactions per second (PostgreSQL, pgbouncer) and commands per second (Redis)"),
                             tr("per second"), this))
 {
@@ -33,7 +35,9 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     auto* find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, m_filter, [this] { m_filter->setFocus(); });
 
-    m_rates->setMinimumHeight(220);
+    // Compact (no axis titles, small margins) leaves room for the checklist at 1280 x 800.
+    m_rates->setCompact(true);
+    m_rates->setMinimumHeight(190);
     m_rates->setToolTip(tr("Counter deltas divided by the measured time between polls, per node"));
 
     auto* top = new QWidget(this);
@@ -43,9 +47,11 @@ OverviewPage::OverviewPage(ClusterMonitor* monitor, NodeTableModel* model, QWidg
     topLayout->addWidget(m_table);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
+    split->addWidget(m_checklist);
     split->addWidget(m_rates);
     split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(1, 4);
+    split->setStretchFactor(2, 2);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);

@@ -15,11 +15,12 @@ struct NodeSnapshot;
 namespace vigil::ui {
 
 class Banner;
+class ChecklistPanel;
 class TableProxy;
 class TimeChart;
 
 // Every node of the profile with its live figures, the banner for down nodes and missing
-// extensions or privileges, and a chart of transaction / command rates over time.
+// extensions or privileges, the daily checklist, and a chart of transaction / command rates.
 class OverviewPage : public QWidget
 {
     Q_OBJECT
@@ -29,6 +30,7 @@ public:
     QTableView* table() const { return m_table; }
     Banner* banner() const { return m_banner; }
     QChart* chart() const;
+    ChecklistPanel* checklist() const { return m_checklist; }
 
     // Rebuild banner and chart from the monitor's latest state (called once per poll round).
     void refresh();
@@ -42,6 +44,7 @@ private:
     QLineEdit* m_filter;
     QTableView* m_table;
     TableProxy* m_proxy;
+    ChecklistPanel* m_checklist;
     TimeChart* m_rates;
 };
 

@@ -6,6 +6,7 @@
 #include "models/healthcheckmodel.h"
 #include "models/poolgroupmodel.h"
 #include "models/poolsessionmodel.h"
+#include "models/statuscolors.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/healthchecker.h"
 #include "monitor/poolmonitor.h"
@@ -13,6 +14,7 @@
 #include "timechart.h"
 
 #include <QChart>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -31,13 +33,13 @@ QString severityColor(analysis::PoolAdvice::Severity s)
 {
     switch (s) {
     case analysis::PoolAdvice::Severity::Critical:
-        return QStringLiteral("#d03b3b");
+        return statusColor(StatusLevel::Fail).name();
     case analysis::PoolAdvice::Severity::Warning:
-        return QStringLiteral("#c07a00");
+        return statusColor(StatusLevel::Warn).name();
     case analysis::PoolAdvice::Severity::Info:
         break;
     }
-    return QStringLiteral("#3b6fd0");
+    return QGuiApplication::palette().color(QPalette::Link).name();
 }
 } // namespace
 

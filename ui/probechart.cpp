@@ -1,5 +1,8 @@
 #include "probechart.h"
 
+#include "models/statuscolors.h"
+#include "theme.h"
+
 #include <QChart>
 #include <QLineSeries>
 #include <QPen>
@@ -21,9 +24,9 @@ ProbeChart::ProbeChart(QWidget* parent)
     c->setTitle(tr("Probe writes per 100 ms"));
     c->legend()->setAlignment(Qt::AlignBottom);
     m_acked->setName(tr("acknowledged"));
-    m_acked->setColor(QColor(0x2e, 0x7d, 0x32));
+    m_acked->setColor(statusColor(StatusLevel::Ok));
     m_failed->setName(tr("failed"));
-    m_failed->setColor(QColor(0xc6, 0x28, 0x28));
+    m_failed->setColor(statusColor(StatusLevel::Fail));
     m_fault->setName(tr("fault"));
     QPen faultPen(QColor(0xef, 0x6c, 0x00));
     faultPen.setStyle(Qt::DashLine);
@@ -44,6 +47,7 @@ ProbeChart::ProbeChart(QWidget* parent)
     }
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(180);
+    followPalette(this);
     setToolTip(tr("Probe writes per 100 ms bucket: acknowledged (green) and failed (red); the dashed line is "
                   "the moment the fault was injected"));
 }

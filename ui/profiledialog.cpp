@@ -1,5 +1,6 @@
 #include "profiledialog.h"
 
+#include "models/statuscolors.h"
 #include "profileeditdialog.h"
 
 #include <QDialogButtonBox>
@@ -192,7 +193,8 @@ void ProfileDialog::updateButtons()
 void ProfileDialog::showStatus(const QString& text, bool problem)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(problem ? QStringLiteral("color: #b00020") : QString());
+    m_status->setStyleSheet(problem ? QStringLiteral("color: %1").arg(statusColor(StatusLevel::Fail).name())
+                                    : QString());
 }
 
 void ProfileDialog::addProfile()
@@ -351,7 +353,7 @@ void ProfileDialog::showResults(const QList<CheckResult>& results)
         item->setText(NodeColumn, r.node);
         item->setText(KindColumn, r.kind);
         item->setText(StatusColumn, r.ok ? tr("ok") : tr("failed"));
-        item->setForeground(StatusColumn, r.ok ? QColor(0x1b, 0x7f, 0x3b) : QColor(0xb0, 0x00, 0x20));
+        item->setForeground(StatusColumn, statusColor(r.ok ? StatusLevel::Ok : StatusLevel::Fail));
         item->setText(DetailColumn, r.ok ? r.summary : r.diagnosis.toText().simplified());
         item->setToolTip(
             DetailColumn,

@@ -1,5 +1,7 @@
 #include "profileeditdialog.h"
 
+#include "models/statuscolors.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -88,7 +90,7 @@ ProfileEditDialog::ProfileEditDialog(QWidget* parent)
 
     m_validation = new QLabel(this);
     m_validation->setWordWrap(true);
-    m_validation->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_validation->setStyleSheet(QStringLiteral("color: %1").arg(statusColor(StatusLevel::Fail).name()));
     m_validation->hide();
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);

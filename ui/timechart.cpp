@@ -1,5 +1,7 @@
 #include "timechart.h"
 
+#include "theme.h"
+
 #include <QChart>
 #include <QDateTime>
 #include <QLineSeries>
@@ -21,6 +23,7 @@ TimeChart::TimeChart(const QString& title, const QString& unit, QWidget* parent)
     chart()->addAxis(m_y, Qt::AlignLeft);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(180);
+    followPalette(this);
 }
 
 void TimeChart::setCompact(bool compact)

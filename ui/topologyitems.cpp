@@ -1,5 +1,7 @@
 #include "topologyitems.h"
 
+#include "models/statuscolors.h"
+
 #include <QApplication>
 #include <QFontMetricsF>
 #include <QGraphicsScene>
@@ -7,6 +9,7 @@
 #include <QPainter>
 #include <QPropertyAnimation>
 #include <QTimer>
+#include <QWidget>
 #include <QtMath>
 
 namespace vigil::ui {
@@ -115,7 +118,7 @@ void TopologyNodeItem::showCallout(const QString& text, int ms)
     QFont f = label->font();
     f.setBold(true);
     label->setFont(f);
-    label->setBrush(QColor(0xc0, 0x6a, 0x00));
+    label->setBrush(statusColor(StatusLevel::Warn)); // readable on the light and the dark palette
     const QRectF r = label->boundingRect();
     label->setPos(-r.width() / 2, -kHeight / 2 - r.height() - 6);
     label->setZValue(3);
@@ -186,14 +189,21 @@ QRectF TopologyArrowItem::labelRect() const
     return r;
 }
 
-void TopologyArrowItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*)
+void TopologyArrowItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* widget)
 {
     if (m_line.isNull())
         return;
     p->setRenderHint(QPainter::Antialiasing);
-    QColor color = m_watch ? QColor(0x7a, 0x4a, 0x1e, 150) : QColor(0x30, 0x30, 0x30);
+    // Lines are drawn on the view's background: take their colour from its palette, so they
+    // stay visible on the dark palette too.
+    const QPalette pal = widget ? widget->palette() : QApplication::palette();
+    QColor color = pal.color(QPalette::WindowText);
+    if (m_watch) {
+        color = isDarkPalette(pal) ? QColor(0xd0, 0x9a, 0x60) : QColor(0x7a, 0x4a, 0x1e);
+        color.setAlpha(150);
+    }
     if (m_broken)
-        color = QColor(0xd0, 0x3b, 0x3b);
+        color = statusColor(StatusLevel::Fail, pal);
     QPen pen(color, m_watch ? 1.2 : 2.2);
     if (m_watch)
         pen.setStyle(Qt::DotLine);

@@ -7,6 +7,7 @@
 #include "store/alerthistory.h"
 #include "store/localstore.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -55,6 +56,14 @@ QList<ChecklistItem> build(const cli::Target& target, const ChecklistOptions& op
 {
     const Profile& p = target.profile;
     QList<ChecklistItem> items;
+    // Progress for the console (which runs this on a worker thread); false once cancelled.
+    const auto step = [&options](int done, const char* what) {
+        if (options.progress)
+            options.progress(done, 3, QCoreApplication::translate("vigil::checklist", what));
+        return !(options.cancel && *options.cancel);
+    };
+    if (!step(0, QT_TRANSLATE_NOOP("vigil::checklist", "polling every node")))
+        return items;
     // One poll of every node, through the pollers the console and `vigil status` use; the
     // replication items read the same snapshots, so they describe one moment.
     const QList<NodeSnapshot> snaps = cli::pollOnce(target);
@@ -80,6 +89,8 @@ QList<ChecklistItem> build(const cli::Target& target, const ChecklistOptions& op
     reportOptions.storePath = options.storePath;
     QJsonObject report;
     QString reportError;
+    if (!step(1, QT_TRANSLATE_NOOP("vigil::checklist", "reading the optimization report")))
+        return items;
     const bool haveReport = cli::buildReport(target, reportOptions, &report, &reportError);
 
     pg::Connection conn;
@@ -95,12 +106,14 @@ QList<ChecklistItem> build(const cli::Target& target, const ChecklistOptions& op
     else
         items << item("slow_patterns", QStringLiteral("Slow query patterns"), "fail", "unknown", reportError);
 
+    if (!step(2, QT_TRANSLATE_NOOP("vigil::checklist", "checking indexes, archiving and index advice")))
+        return items;
     if (primary) {
         // The advisor last: a cancelled or failed analysis must not leave the session in a state
         // the two catalog queries would trip over.
         const ChecklistItem invalid = invalidIndexesItem(conn);
         const ChecklistItem archiving = archivingItem(conn, options.since);
-        items << recommendationsItem(conn, options.adviceBudgetMs) << invalid << archiving;
+        items << recommendationsItem(conn, options.adviceBudgetMs, options.cancel) << invalid << archiving;
     } else {
         items << item("recommendations", QStringLiteral("Top index recommendations"), "fail", "no primary", error)
               << item("invalid_indexes", QStringLiteral("Invalid indexes"), "fail", "no primary", error)

@@ -7,6 +7,9 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
+#include <functional>
+
 // The daily checklist of the runbook (issue 8 §2): one line per thing an operator looks at each
 // morning, each marked ok / warn / fail with the figure it was judged on. Blocking: for the CLI.
 namespace vigil::checklist {
@@ -27,6 +30,11 @@ struct ChecklistOptions
     // minutes on a large workload. The checklist stops it after this and says so.
     int adviceBudgetMs = 20000;
     QString storePath; // local store with the slow-query history; empty: the default
+    // The console's Cancel, set from another thread: checked between steps and by the advisor
+    // between planner calls; build() then returns the items done so far.
+    const std::atomic_bool* cancel = nullptr;
+    // Called on the building thread before each step (done, total, what comes next, translated).
+    std::function<void(int done, int total, const QString& step)> progress;
 };
 
 QList<ChecklistItem> build(const cli::Target& target, const ChecklistOptions& options);

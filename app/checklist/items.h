@@ -28,6 +28,7 @@ ChecklistItem slowPatternsItem(const QJsonObject& report);
 // Live queries on a session to the primary (pgchecks.cpp).
 ChecklistItem archivingItem(pg::Connection& conn, const QDateTime& since);
 ChecklistItem invalidIndexesItem(pg::Connection& conn);
-ChecklistItem recommendationsItem(pg::Connection& conn, int budgetMs);
+// `stop` (the console's Cancel) ends the analysis early, like the budget.
+ChecklistItem recommendationsItem(pg::Connection& conn, int budgetMs, const std::atomic_bool* stop = nullptr);
 
 } // namespace vigil::checklist

@@ -101,7 +101,7 @@ ChecklistItem invalidIndexesItem(pg::Connection& conn)
 
 // The advisor's INDEX recommendations: a HIGH one (a large share of the workload's cost) warns;
 // the rest are information. The advisor is stopped after `budgetMs` (a warn: advice incomplete).
-ChecklistItem recommendationsItem(pg::Connection& conn, int budgetMs)
+ChecklistItem recommendationsItem(pg::Connection& conn, int budgetMs, const std::atomic_bool* stop)
 {
     const QString title = QStringLiteral("Top index recommendations");
     StatementsTask statements;
@@ -112,7 +112,7 @@ ChecklistItem recommendationsItem(pg::Connection& conn, int budgetMs)
     QElapsedTimer clock;
     clock.start();
     const analysis::Advice advice = analysis::advise(conn, snap->entries, &cancel, [&](int, int) {
-        if (clock.elapsed() > budgetMs)
+        if (clock.elapsed() > budgetMs || (stop && *stop))
             cancel = true;
     });
     if (!advice.ok)
