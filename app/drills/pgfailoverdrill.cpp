@@ -9,7 +9,6 @@
 
 #include <QDateTime>
 #include <QLocale>
-#include <QSet>
 #include <QThread>
 #include <QUuid>
 #include <chrono>
@@ -127,18 +126,8 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
             probe = std::make_unique<PgWriteProbe>(conninfo, runId, origin, m_options.probeIntervalMs);
             probe->setTally(m_options.tally);
             probe->start();
-            const qint64 until = t.now() + m_options.warmupMs;
-            while (t.now() < until && !m_abort)
-                QThread::msleep(20);
-            if (probe->acknowledged() == 0) {
-                *d = QStringLiteral("no probe write was acknowledged by %1").arg(oldNode);
+            if (!probe->warmUp(m_options.warmupMs, m_abort, oldNode, d))
                 return false;
-            }
-            *d = QStringLiteral("%1 writes acknowledged by %2 in %3 ms (run %4)")
-                     .arg(probe->acknowledged())
-                     .arg(oldNode)
-                     .arg(m_options.warmupMs)
-                     .arg(runId);
             return !aborted(d);
         }))
         return finish(QStringLiteral("Nothing was changed but the probe table vigil_drill_probe; start again."));
@@ -278,25 +267,13 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
             pg::Connection fresh;
             if (!sandbox::openDrillSession(newPort, &fresh, d, QStringLiteral("trading")))
                 return false;
-            const pg::Result rows = fresh.exec(
-                QStringLiteral("/* vigil */ SELECT seq FROM vigil_drill_probe WHERE run_id = $1"), {runId});
-            if (!rows.ok()) {
-                *d = rows.errorMessage();
+            const qint64 lost = probe->countMissing(fresh, d);
+            if (lost < 0)
                 return false;
-            }
-            QSet<qint64> present;
-            for (int i = 0; i < rows.rows(); ++i)
-                present.insert(rows.toInt64(i, 0));
-            qint64 lost = 0;
             QString lastOldLsn;
-            for (const PgWriteProbe::Write& w : probe->writes()) {
-                if (w.ackMs < 0)
-                    continue;
-                if (!present.contains(w.seq))
-                    ++lost;
-                if (w.port == oldPort)
+            for (const PgWriteProbe::Write& w : probe->writes())
+                if (w.ackMs >= 0 && w.port == oldPort)
                     lastOldLsn = w.lsn; // writes are sequential: the last one is the highest
-            }
             res.rpoLostWrites = lost;
             res.rpoLostBytes = 0;
             if (!lastOldLsn.isEmpty() && !replayAtPromote.isEmpty()) {

@@ -4,7 +4,6 @@
 #include "steptimeline.h"
 
 #include <QLocale>
-#include <QSet>
 #include <QThread>
 #include <QUuid>
 #include <libpq-fe.h>
@@ -180,18 +179,8 @@ DrillResult PgSwitchoverDrill::run(const std::function<void(const DrillStep&)>& 
             probe->setPassword(m_options.primary.password);
             probe->setTally(m_options.tally);
             probe->start();
-            const qint64 until = t.now() + m_options.warmupMs;
-            while (t.now() < until && !m_abort)
-                QThread::msleep(20);
-            if (probe->acknowledged() == 0) {
-                *d = QStringLiteral("no probe write was acknowledged by %1").arg(oldNode);
+            if (!probe->warmUp(m_options.warmupMs, m_abort, oldNode, d))
                 return false;
-            }
-            *d = QStringLiteral("%1 writes acknowledged by %2 in %3 ms (run %4)")
-                     .arg(probe->acknowledged())
-                     .arg(oldNode)
-                     .arg(m_options.warmupMs)
-                     .arg(runId);
             return !m_abort;
         }))
         return finish(QStringLiteral("Nothing was changed but the probe table vigil_drill_probe; start again."));
@@ -318,19 +307,9 @@ DrillResult PgSwitchoverDrill::run(const std::function<void(const DrillStep&)>& 
             while (t.now() < until)
                 QThread::msleep(20);
             probe->stop();
-            const pg::Result rows = replica.exec(
-                QStringLiteral("/* vigil */ SELECT seq FROM vigil_drill_probe WHERE run_id = $1"), {runId});
-            if (!rows.ok()) {
-                *d = rows.errorMessage();
+            const qint64 lost = probe->countMissing(replica, d);
+            if (lost < 0)
                 return false;
-            }
-            QSet<qint64> present;
-            for (int i = 0; i < rows.rows(); ++i)
-                present.insert(rows.toInt64(i, 0));
-            qint64 lost = 0;
-            for (const PgWriteProbe::Write& w : probe->writes())
-                if (w.ackMs >= 0 && !present.contains(w.seq))
-                    ++lost;
             res.rpoLostWrites = lost;
             res.rpoLostBytes = 0; // the standby replayed past the fenced primary's last position
             *d = QStringLiteral("%1 of %2 acknowledged writes missing on %3")

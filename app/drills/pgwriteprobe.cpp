@@ -2,6 +2,9 @@
 
 #include "pg/pgconnection.h"
 
+#include <QSet>
+#include <QThread>
+
 namespace vigil::drills {
 
 PgWriteProbe::PgWriteProbe(QString conninfo, QString runId, std::chrono::steady_clock::time_point origin,
@@ -47,6 +50,41 @@ QList<PgWriteProbe::Write> PgWriteProbe::writes() const
 {
     std::lock_guard lock(m_mutex);
     return m_writes;
+}
+
+bool PgWriteProbe::warmUp(int ms, const std::atomic_bool& abort, const QString& node, QString* detail) const
+{
+    const qint64 until = now() + ms;
+    while (now() < until && !abort)
+        QThread::msleep(20);
+    if (acknowledged() == 0) {
+        *detail = QStringLiteral("no probe write was acknowledged by %1").arg(node);
+        return false;
+    }
+    *detail = QStringLiteral("%1 writes acknowledged by %2 in %3 ms (run %4)")
+                  .arg(acknowledged())
+                  .arg(node)
+                  .arg(ms)
+                  .arg(m_runId);
+    return true;
+}
+
+qint64 PgWriteProbe::countMissing(pg::Connection& server, QString* error) const
+{
+    const pg::Result rows
+        = server.exec(QStringLiteral("/* vigil */ SELECT seq FROM vigil_drill_probe WHERE run_id = $1"), {m_runId});
+    if (!rows.ok()) {
+        *error = rows.errorMessage();
+        return -1;
+    }
+    QSet<qint64> present;
+    for (int i = 0; i < rows.rows(); ++i)
+        present.insert(rows.toInt64(i, 0));
+    qint64 lost = 0;
+    for (const Write& w : writes())
+        if (w.ackMs >= 0 && !present.contains(w.seq))
+            ++lost;
+    return lost;
 }
 
 qint64 PgWriteProbe::firstAckAfter(qint64 ms, int port) const

@@ -10,6 +10,10 @@
 #include <mutex>
 #include <thread>
 
+namespace vigil::pg {
+class Connection;
+}
+
 namespace vigil::drills {
 
 // What a client of the database experiences during a failover: a thread that writes numbered
@@ -46,6 +50,11 @@ public:
     void stop(); // joins the thread; bounded by the connect and statement timeouts (~1 s)
 
     QList<Write> writes() const;
+    // Lets the probe write for `ms` (stopping early on `abort`): true when `node` acknowledged at
+    // least one write; *detail says how many (or that none was).
+    bool warmUp(int ms, const std::atomic_bool& abort, const QString& node, QString* detail) const;
+    // Acknowledged writes whose rows are missing on `server` (-1 with *error when it cannot tell).
+    qint64 countMissing(pg::Connection& server, QString* error) const;
     qint64 acknowledged() const { return m_acked.load(); }
     qint64 failed() const { return m_failed.load(); }
     // First acknowledgement at or after `ms` by a server listening on `port` (-1: none yet).
