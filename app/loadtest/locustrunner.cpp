@@ -112,6 +112,8 @@ std::unique_ptr<LocustRunner> LocustRunner::create(const EngineOptions& options,
                      .arg(locust.locustfile, builtinLocustfiles().join(QStringLiteral(", ")));
         return nullptr;
     }
+    // Locust runs in its own working directory: a relative path must not be read from there.
+    r->m_locustfile = QFileInfo(r->m_locustfile).absoluteFilePath();
     r->m_prefix = r->m_tmp.filePath(QStringLiteral("run"));
     const double rate = options.spawnRate > 0 ? options.spawnRate : double(options.users);
     QStringList args {r->m_launcher,

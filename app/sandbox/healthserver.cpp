@@ -51,13 +51,16 @@ bool start(const State& s, QString* error)
         return false;
 
     QProcess p;
-    QStringList args {QStringLiteral("-m"),
-                      QStringLiteral("http.server"),
-                      QStringLiteral("--bind"),
-                      QStringLiteral("127.0.0.1"),
-                      QString::number(s.healthPort),
-                      QStringLiteral("--directory"),
-                      www};
+    // `python3 -m http.server` serves one request at a time with a listen backlog of 5: under a
+    // load test (Locust, 20 users) the queue overflows and requests wait for the client's 1 s
+    // SYN retry. A threading server with a deeper backlog answers like a small application.
+    const QString script
+        = QStringLiteral("import functools, http.server, sys\n"
+                         "class Server(http.server.ThreadingHTTPServer):\n"
+                         "    request_queue_size = 256\n"
+                         "handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[2])\n"
+                         "Server(('127.0.0.1', int(sys.argv[1])), handler).serve_forever()\n");
+    QStringList args {QStringLiteral("-c"), script, QString::number(s.healthPort), www};
     QString program = kPython;
     if (proc::isRoot()) {
         // setpriv execs python itself, so the PID we get is the server's (runuser would stay its parent).
