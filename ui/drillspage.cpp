@@ -40,6 +40,15 @@ namespace {
 
 const QString kAction = QStringLiteral("drill");
 
+// Runs `drill` on a pool thread and keeps a thread-safe way to abort it.
+template <class Drill, class Report>
+void launch(std::shared_ptr<Drill> drill, const Report& report, std::function<void()>* abort,
+            QFutureWatcher<drills::DrillResult>* run)
+{
+    *abort = [drill] { drill->abort(); };
+    run->setFuture(QtConcurrent::run([drill, report] { return drill->run(report); }));
+}
+
 QString kindName(DrillsPage::Kind k)
 {
     switch (k) {
@@ -376,27 +385,21 @@ void DrillsPage::startDrill(Kind kind)
         }
         m_oldNode = o.primaryName;
         m_newNode = o.replicaName;
-        auto drill = std::make_shared<drills::PgSwitchoverDrill>(o);
-        m_abortDrill = [drill] { drill->abort(); };
-        m_run.setFuture(QtConcurrent::run([drill, report] { return drill->run(report); }));
+        launch(std::make_shared<drills::PgSwitchoverDrill>(o), report, &m_abortDrill, &m_run);
     } else if (pg) {
         drills::PgFailoverDrill::Options o;
         o.sandboxDir = profile.sandboxDir;
         o.tally = m_tally;
         o.mode = kind == Kind::PgSwitchover ? drills::PgFailoverDrill::Mode::Planned
                                             : drills::PgFailoverDrill::Mode::Unplanned;
-        auto drill = std::make_shared<drills::PgFailoverDrill>(o);
-        m_abortDrill = [drill] { drill->abort(); };
-        m_run.setFuture(QtConcurrent::run([drill, report] { return drill->run(report); }));
+        launch(std::make_shared<drills::PgFailoverDrill>(o), report, &m_abortDrill, &m_run);
     } else {
         drills::RedisFailoverDrill::Options o;
         o.sandboxDir = profile.sandboxDir;
         o.tally = m_tally;
         o.mode = kind == Kind::RedisPaused ? drills::RedisFailoverDrill::Mode::Unplanned
                                            : drills::RedisFailoverDrill::Mode::Manual;
-        auto drill = std::make_shared<drills::RedisFailoverDrill>(o);
-        m_abortDrill = [drill] { drill->abort(); };
-        m_run.setFuture(QtConcurrent::run([drill, report] { return drill->run(report); }));
+        launch(std::make_shared<drills::RedisFailoverDrill>(o), report, &m_abortDrill, &m_run);
     }
     updateButtons();
     m_why->setText(tr("Drill running: %1 → %2").arg(m_oldNode, m_newNode));

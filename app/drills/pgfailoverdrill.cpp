@@ -210,10 +210,9 @@ DrillResult PgFailoverDrill::run(const std::function<void(const DrillStep&)>& st
                           .arg(oldNode, newNode, dir));
 
     if (!t.step(QStringLiteral("Writes resume"), [&](QString* d) {
-            const qint64 until = t.now() + m_options.resumeTimeoutMs;
-            qint64 ack = -1;
-            while ((ack = probe->firstAckAfter(faultMs, newPort)) < 0 && t.now() < until && !m_abort)
-                QThread::msleep(10);
+            // The probe reaches the sandbox's nodes on 127.0.0.1, as State::hostPort names them.
+            const qint64 ack
+                = probe->waitForAck(faultMs, sandbox::State::hostPort(newPort), m_options.resumeTimeoutMs, m_abort);
             if (ack < 0) {
                 *d = m_abort ? QStringLiteral("aborted by the operator")
                              : QStringLiteral("no write acknowledged by %1 within %2 ms")

@@ -286,10 +286,7 @@ DrillResult PgSwitchoverDrill::run(const std::function<void(const DrillStep&)>& 
     }
 
     if (!t.step(QStringLiteral("Writes resume"), [&](QString* d) {
-            const qint64 until = t.now() + m_options.resumeTimeoutMs;
-            qint64 ack = -1;
-            while ((ack = probe->firstAckAfter(faultMs, newServer)) < 0 && t.now() < until && !m_abort)
-                QThread::msleep(10);
+            const qint64 ack = probe->waitForAck(faultMs, newServer, m_options.resumeTimeoutMs, m_abort);
             if (ack < 0) {
                 *d = QStringLiteral("no write acknowledged by %1 within %2 ms")
                          .arg(newNode)

@@ -9,16 +9,17 @@ namespace vigil::drills {
 
 PgWriteProbe::PgWriteProbe(QString conninfo, QString runId, std::chrono::steady_clock::time_point origin,
                            int intervalMs)
-    : m_conninfo(std::move(conninfo))
-    , m_runId(std::move(runId))
-    , m_origin(origin)
-    , m_intervalMs(intervalMs)
+    : WriteProbe(std::move(runId), origin, intervalMs)
 {
+    m_options.conninfo = std::move(conninfo);
+    m_options.applicationName = QStringLiteral("vigil-drill-probe");
+    m_options.connectTimeoutSec = 1;
+    m_options.statementTimeoutMs = 1000;
 }
 
 PgWriteProbe::~PgWriteProbe()
 {
-    stop();
+    stop(); // the thread uses m_conn: it ends before the members go
 }
 
 QString PgWriteProbe::tableSql()
@@ -26,30 +27,6 @@ QString PgWriteProbe::tableSql()
     return QStringLiteral("/* vigil */ CREATE TABLE IF NOT EXISTS vigil_drill_probe (run_id text NOT NULL, seq bigint "
                           "NOT NULL, written_at timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (run_id, "
                           "seq))");
-}
-
-void PgWriteProbe::start()
-{
-    if (!m_thread.joinable())
-        m_thread = std::thread([this] { loop(); });
-}
-
-void PgWriteProbe::stop()
-{
-    m_stop = true;
-    if (m_thread.joinable())
-        m_thread.join();
-}
-
-qint64 PgWriteProbe::now() const
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_origin).count();
-}
-
-QList<PgWriteProbe::Write> PgWriteProbe::writes() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_writes;
 }
 
 bool PgWriteProbe::warmUp(int ms, const std::atomic_bool& abort, const QString& node, QString* detail) const
@@ -65,14 +42,14 @@ bool PgWriteProbe::warmUp(int ms, const std::atomic_bool& abort, const QString& 
                   .arg(acknowledged())
                   .arg(node)
                   .arg(ms)
-                  .arg(m_runId);
+                  .arg(runId());
     return true;
 }
 
 qint64 PgWriteProbe::countMissing(pg::Connection& server, QString* error) const
 {
     const pg::Result rows
-        = server.exec(QStringLiteral("/* vigil */ SELECT seq FROM vigil_drill_probe WHERE run_id = $1"), {m_runId});
+        = server.exec(QStringLiteral("/* vigil */ SELECT seq FROM vigil_drill_probe WHERE run_id = $1"), {runId()});
     if (!rows.ok()) {
         *error = rows.errorMessage();
         return -1;
@@ -87,70 +64,25 @@ qint64 PgWriteProbe::countMissing(pg::Connection& server, QString* error) const
     return lost;
 }
 
-qint64 PgWriteProbe::firstAckAfter(qint64 ms, int port) const
+void PgWriteProbe::writeOnce(Write& w)
 {
-    std::lock_guard lock(m_mutex);
-    for (const Write& w : m_writes)
-        if (w.ackMs >= ms && w.port == port)
-            return w.ackMs;
-    return -1;
-}
-
-qint64 PgWriteProbe::firstAckAfter(qint64 ms, const QString& server) const
-{
-    std::lock_guard lock(m_mutex);
-    for (const Write& w : m_writes)
-        if (w.ackMs >= ms && w.server == server)
-            return w.ackMs;
-    return -1;
-}
-
-void PgWriteProbe::loop()
-{
-    pg::Connection conn;
-    pg::ConnectOptions o;
-    o.conninfo = m_conninfo;
-    o.password = m_password;
-    o.applicationName = QStringLiteral("vigil-drill-probe");
-    o.connectTimeoutSec = 1;
-    o.statementTimeoutMs = 1000;
-    qint64 seq = 0;
-    auto next = std::chrono::steady_clock::now();
-    while (!m_stop) {
-        next += std::chrono::milliseconds(m_intervalMs);
-        Write w;
-        w.seq = ++seq;
-        w.sentMs = now();
-        if (!conn.isOpen() && conn.open(o, &m_stop))
-            // The server's "terminating connection due to immediate shutdown" is what the drill
-            // causes; it is counted as a failed write, not printed.
-            PQsetNoticeProcessor(
-                conn.raw(), [](void*, const char*) {}, nullptr);
-        if (conn.isOpen()) {
-            const pg::Result r
-                = conn.exec(QStringLiteral("/* vigil */ INSERT INTO vigil_drill_probe (run_id, seq) "
-                                           "VALUES ($1, $2) RETURNING pg_current_wal_insert_lsn()::text"),
-                            {m_runId, w.seq});
-            if (r.ok() && r.rows() == 1) {
-                w.ackMs = now();
-                w.lsn = r.text(0, 0);
-                w.port = QByteArray(PQport(conn.raw())).toInt();
-                w.server = QString::fromUtf8(PQhost(conn.raw())) + QLatin1Char(':') + QString::number(w.port);
-            } else {
-                conn.close(); // the server went away or is read-only now: find the writable one again
-            }
-        }
-        (w.ackMs >= 0 ? m_acked : m_failed)++;
-        if (m_tally)
-            m_tally->record(w.sentMs, w.ackMs >= 0);
-        {
-            std::lock_guard lock(m_mutex);
-            m_writes.append(w);
-        }
-        const auto wake = std::max(next, std::chrono::steady_clock::now());
-        while (!m_stop && std::chrono::steady_clock::now() < wake)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        next = wake;
+    if (!m_conn.isOpen() && m_conn.open(m_options, &stopping()))
+        // The server's "terminating connection due to immediate shutdown" is what the drill
+        // causes; it is counted as a failed write, not printed.
+        PQsetNoticeProcessor(
+            m_conn.raw(), [](void*, const char*) {}, nullptr);
+    if (!m_conn.isOpen())
+        return;
+    const pg::Result r = m_conn.exec(QStringLiteral("/* vigil */ INSERT INTO vigil_drill_probe (run_id, seq) "
+                                                    "VALUES ($1, $2) RETURNING pg_current_wal_insert_lsn()::text"),
+                                     {runId(), w.seq});
+    if (r.ok() && r.rows() == 1) {
+        w.ackMs = now();
+        w.lsn = r.text(0, 0);
+        w.port = QByteArray(PQport(m_conn.raw())).toInt();
+        w.server = QString::fromUtf8(PQhost(m_conn.raw())) + QLatin1Char(':') + QString::number(w.port);
+    } else {
+        m_conn.close(); // the server went away or is read-only now: find the writable one again
     }
 }
 

@@ -170,10 +170,7 @@ DrillResult RedisFailoverDrill::run(const std::function<void(const DrillStep&)>&
                           .arg(masterName));
 
     if (!t.step(QStringLiteral("Writes resume"), [&](QString* d) {
-            const qint64 until = t.now() + m_options.failoverTimeoutMs;
-            qint64 ack = -1;
-            while ((ack = probe->firstAckAfter(faultMs, newMaster)) < 0 && t.now() < until && !m_abort)
-                QThread::msleep(10);
+            const qint64 ack = probe->waitForAck(faultMs, newMaster, m_options.failoverTimeoutMs, m_abort);
             if (ack < 0) {
                 *d = QStringLiteral("no write acknowledged by %1").arg(newMaster);
                 return false;

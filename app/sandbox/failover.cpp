@@ -202,6 +202,15 @@ bool rejoinAsStandby(const QString& dir, const QString& oldPrimary, const QStrin
     return waitStreaming(primary, s, oldPrimary, newPrimary, 30000, error);
 }
 
+bool waitUntilStreaming(const QString& dir, const QString& primary, const QString& standby, int timeoutMs,
+                        QString* error)
+{
+    State s;
+    pg::Connection c;
+    return State::load(dir, &s, error) && pgNode(primary, error) && openDrillSession(portIn(s, primary), &c, error)
+        && waitStreaming(c, s, standby, primary, timeoutMs, error);
+}
+
 bool recloneStandby(const QString& dir, const QString& node, const QString& primaryName, QString* error,
                     const std::function<void(const QString&)>& say)
 {

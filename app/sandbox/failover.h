@@ -35,6 +35,11 @@ bool repointPgbouncer(const QString& dir, const QString& node, QString* error);
 bool rejoinAsStandby(const QString& dir, const QString& oldPrimary, const QString& newPrimary, QString* error,
                      const std::function<void(const QString&)>& say = {});
 
+// Waits up to `timeoutMs` until `standby` streams from `primary` (pg_stat_replication on the
+// primary); *error says why not, with the standby's log.
+bool waitUntilStreaming(const QString& dir, const QString& primary, const QString& standby, int timeoutMs,
+                        QString* error);
+
 // The last resort when pg_rewind cannot bring `node` back (its data directory is damaged, or its
 // timeline cannot be rewound): stops it, deletes its data directory, takes a fresh pg_basebackup
 // from `primary` through a slot named after the node, configures it as a standby and waits until

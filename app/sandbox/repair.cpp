@@ -54,24 +54,6 @@ PgNodeState readNode(const QString& dir, const QString& name)
     return n;
 }
 
-bool streamsFrom(const QString& dir, const QString& primary, const QString& standby, int timeoutMs)
-{
-    pg::Connection c;
-    QString ignored;
-    if (!openDrillSession(nodePort(dir, primary), &c, &ignored))
-        return false;
-    QElapsedTimer t;
-    t.start();
-    do {
-        const pg::Result r = c.exec(
-            QStringLiteral("/* vigil */ SELECT state FROM pg_stat_replication WHERE application_name = $1"), {standby});
-        if (r.ok() && r.rows() > 0 && r.text(0, 0) == QLatin1String("streaming"))
-            return true;
-        QThread::msleep(200);
-    } while (t.elapsed() < timeoutMs);
-    return false;
-}
-
 // The line of a tool's output that says what went wrong (pg_rewind prints progress first).
 QString errorLine(const QString& text)
 {
@@ -165,8 +147,8 @@ bool repair(const QString& dir, RepairReport* report, QString* error, const std:
     standby = primary == QLatin1String("pg1") ? QStringLiteral("pg2") : QStringLiteral("pg1");
 
     const PgNodeState st = readNode(dir, standby);
-    if (!(st.answers && st.standby && streamsFrom(dir, primary, standby, 5000))) {
-        QString why;
+    QString why;
+    if (!(st.answers && st.standby && waitUntilStreaming(dir, primary, standby, 5000, &why))) {
         if (st.running && !stopNode(dir, standby, &why))
             crashPostgres(dir, standby, &why);
         const auto tell = [&](const QString& m) {
