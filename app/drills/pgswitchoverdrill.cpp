@@ -196,8 +196,10 @@ DrillResult PgSwitchoverDrill::run(const std::function<void(const DrillStep&)>& 
                 return false;
             }
             fenced = true;
-            // Sessions pick the setting up at their next statement; a transaction that already
-            // holds a write xid finishes (or is ended when the drain time is up).
+            // A session reloads its settings only after its next statement, so an idle one still
+            // takes one write with the old setting: a transaction that already holds a write xid
+            // finishes (or is ended when the drain time is up), then every other session is ended
+            // and reconnects read-only (or, following target_session_attrs, to the new primary).
             qint64 ended = 0;
             const qint64 until = t.now() + m_options.drainMs;
             for (;;) {
@@ -216,12 +218,16 @@ DrillResult PgSwitchoverDrill::run(const std::function<void(const DrillStep&)>& 
                 }
                 QThread::msleep(50);
             }
+            const pg::Result rest = primary.exec(QStringLiteral(
+                "/* vigil */ SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                "backend_type = 'client backend' AND pid <> pg_backend_pid()"));
             const pg::Result lsn = primary.exec(QStringLiteral("/* vigil */ SELECT pg_current_wal_lsn()::text"));
             fenceLsn = lsn.ok() ? lsn.text(0, 0) : QString();
             *d = QStringLiteral("%1 read-only (ALTER SYSTEM SET default_transaction_read_only = on; reload); %2 "
-                                "sessions with a write transaction ended; WAL at %3")
+                                "sessions with a write transaction and %3 other sessions ended; WAL at %4")
                      .arg(oldNode)
                      .arg(ended)
+                     .arg(rest.ok() ? rest.toInt64(0, 0) : -1)
                      .arg(fenceLsn);
             return !fenceLsn.isEmpty() && !m_abort;
         })) {
