@@ -4,6 +4,7 @@
 
 #include <QChart>
 #include <QLineSeries>
+#include <QPen>
 #include <QValueAxis>
 #include <cmath>
 
@@ -53,6 +54,26 @@ void LoadChart::clear()
     m_maxY = 0;
     setXRange(m_planned);
     m_y->setRange(0, 1);
+}
+
+void LoadChart::setDashed(const QString& name)
+{
+    QLineSeries* line = m_lines.value(name);
+    if (!line)
+        return;
+    QPen pen = line->pen();
+    pen.setStyle(Qt::DashLine);
+    pen.setWidthF(1.5);
+    line->setPen(pen);
+}
+
+void LoadChart::setWidth(const QString& name, double width)
+{
+    if (QLineSeries* line = m_lines.value(name)) {
+        QPen pen = line->pen();
+        pen.setWidthF(width);
+        line->setPen(pen);
+    }
 }
 
 void LoadChart::setPlannedSeconds(double seconds)

@@ -16,6 +16,7 @@
 #include "store/auditlog.h"
 #include "tablesetup.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -25,6 +26,8 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
@@ -98,10 +101,13 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     , m_exportHtml(new QPushButton(tr("HTML report…"), this))
     , m_exportCsv(new QPushButton(tr("CSV…"), this))
     , m_compare(new QPushButton(tr("Compare with baseline"), this))
+    , m_deleteRun(new QPushButton(tr("Delete run…"), this))
     , m_why(new QLabel(this))
     , m_card(new QLabel(this))
     , m_rpsChart(new LoadChart(tr("Throughput"), tr("per second"), {kRps, kErrors}, this))
     , m_latencyChart(new LoadChart(tr("Latency"), tr("ms"), {kP50, kP95, kP99}, this))
+    // The target is drawn last and dashed over the wider connected-users line, so both stay
+    // visible where they are equal (most of a run).
     , m_usersChart(new LoadChart(tr("Virtual users"), tr("users"), {kActive, kWanted}, this))
     , m_dbChart(new LoadChart(tr("Monitored database"), tr("s / clients / ms"), {kLag, kWaiting, kMeanQuery}, this))
     , m_table(new QTableView(this))
@@ -141,9 +147,12 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     m_duration->setSuffix(tr(" s"));
     m_start->setToolTip(tr("Start the run after confirming the equivalent vigil loadtest command"));
     m_stop->setToolTip(tr("End the run now; statements in flight get 200 ms, then are cancelled"));
+    m_usersChart->setWidth(kActive, 4);
+    m_usersChart->setDashed(kWanted);
     m_exportHtml->setToolTip(tr("Save the last run as a self-contained HTML report with its charts"));
     m_exportCsv->setToolTip(tr("Save the last run's per-second series as CSV"));
     m_compare->setToolTip(tr("Use the run selected in Past runs as the baseline of the summary card"));
+    m_deleteRun->setToolTip(tr("Remove the run selected in Past runs from this machine's store (Delete)"));
     m_why->setWordWrap(true);
     m_card->setWordWrap(true);
     m_card->setTextFormat(Qt::RichText);
@@ -187,6 +196,7 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     runsHead->addWidget(new QLabel(tr("<b>Past runs</b>"), this));
     runsHead->addStretch(1);
     runsHead->addWidget(m_compare);
+    runsHead->addWidget(m_deleteRun);
     runsLayout->addLayout(runsHead);
     runsLayout->addWidget(m_table);
     grid->addWidget(runsBox, 2, 0, 1, 2);
@@ -222,6 +232,14 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
         const QModelIndexList rows = m_table->selectionModel()->selectedRows();
         setBaseline(rows.isEmpty() ? 0 : rows.first().data(LoadRunModel::IdRole).toLongLong());
     });
+    connect(m_deleteRun, &QPushButton::clicked, this, &LoadTestsPage::askDeleteRun);
+    // Delete on the list itself, so the key keeps its meaning in the form's fields.
+    auto* deleteKey = new QAction(m_table);
+    deleteKey->setShortcut(QKeySequence::Delete);
+    deleteKey->setShortcutContext(Qt::WidgetShortcut);
+    m_table->addAction(deleteKey);
+    connect(deleteKey, &QAction::triggered, this, &LoadTestsPage::askDeleteRun);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &LoadTestsPage::updateButtons);
     connect(m_exportHtml, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("HTML report"),
                                                           QStringLiteral("vigil-loadtest.html"), tr("HTML (*.html)"));
@@ -319,6 +337,9 @@ void LoadTestsPage::updateButtons()
           static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_workers)})
         w->setEnabled(!running);
     m_stop->setEnabled(running);
+    const bool picked = m_table->selectionModel() && m_table->selectionModel()->hasSelection();
+    m_deleteRun->setEnabled(picked && m_store);
+    m_compare->setEnabled(picked);
     m_exportHtml->setEnabled(m_result.ok && !running);
     m_exportCsv->setEnabled(m_result.ok && !running);
     if (!running)
@@ -659,6 +680,39 @@ void LoadTestsPage::reloadRuns()
 {
     if (m_store)
         m_runs->merge(m_store->list(m_monitor->profile().name));
+}
+
+void LoadTestsPage::askDeleteRun()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty() || !m_store)
+        return;
+    const qint64 id = rows.first().data(LoadRunModel::IdRole).toLongLong();
+    const store::LoadRunRecord* run = m_runs->rowAt(m_runs->rowOf(id));
+    if (!run)
+        return;
+    // Only this machine's record of the run goes; nothing on any server changes.
+    const auto answer = QMessageBox::question(
+        this, tr("Delete run"),
+        tr("Delete the stored run of %1 (%2, %3 users, %4 tps) from this machine? Its report and "
+           "per-second series cannot be opened again.")
+            .arg(QLocale().toString(run->startedAt.toLocalTime(), QLocale::ShortFormat), run->workload)
+            .arg(run->users)
+            .arg(run->tps, 0, 'f', 1));
+    if (answer == QMessageBox::Yes && !deleteRun(id))
+        m_why->setText(tr("Could not delete the run: the local store refused the change (see the log)."));
+}
+
+bool LoadTestsPage::deleteRun(qint64 runId)
+{
+    if (!m_store || !m_store->remove(runId))
+        return false;
+    if (m_baselineId == runId)
+        m_baselineId = 0;
+    reloadRuns();
+    showCard();
+    updateButtons();
+    return true;
 }
 
 void LoadTestsPage::setBaseline(qint64 runId)

@@ -89,6 +89,10 @@ public:
     // The run the summary card compares with (a stored run's id; 0: none).
     void setBaseline(qint64 runId);
     qint64 baseline() const { return m_baselineId; }
+    // Removes a stored run from the local store (and the list); the baseline goes with it. The
+    // button and the Delete key ask first; tests call this directly.
+    bool deleteRun(qint64 runId);
+    QPushButton* deleteRunButton() const { return m_deleteRun; }
 
     bool exportHtml(const QString& path, QString* error) const;
     // The per-second series: second, users, target users, requests, errors, p50, p95, p99, max.
@@ -108,6 +112,7 @@ private:
     void runNextStep();
     void applyScenario();
     void reloadRuns();
+    void askDeleteRun();
     void updateButtons();
     void showCard();
     bool buildOptions(loadtest::EngineOptions* o, QString* error) const;
@@ -135,6 +140,7 @@ private:
     QPushButton* m_exportHtml;
     QPushButton* m_exportCsv;
     QPushButton* m_compare;
+    QPushButton* m_deleteRun;
     QLabel* m_why;
     QLabel* m_card;
     LoadChart* m_rpsChart;

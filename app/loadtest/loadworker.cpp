@@ -202,14 +202,18 @@ void LoadWorker::run()
                 if (now >= u.wakeAt)
                     startConnect(u, now);
                 break;
+            // A run (or the statement after a \sleep) starts when this user's turn comes, on a clock
+            // read for it alone, as pgbench reads its clock per client: sending the users before
+            // it, and being preempted by the backends those sends wake, happen before this user
+            // starts, not inside its latency.
             case State::Ready:
                 if (now >= u.wakeAt)
-                    beginRun(u, now);
+                    beginRun(u, Clock::now());
                 break;
             case State::Sleeping:
                 if (now >= u.wakeAt) {
                     u.state = State::Ready;
-                    advance(u, now);
+                    advance(u, Clock::now());
                 }
                 break;
             case State::Connecting:

@@ -23,6 +23,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <sys/resource.h>
+
 using namespace vigil;
 using namespace vigil::loadtest;
 
@@ -34,11 +36,21 @@ constexpr int kUsers = 10, kThreads = 2, kSeconds = 10, kRounds = 3;
 struct Measured
 {
     double tps = 0, p50Ms = 0, p99Ms = 0, meanMs = 0;
+    // The client's own CPU (user + system) per transaction: on 2 cores the client's CPU is taken
+    // from the server's, so this is what decides which tool can drive the server harder.
+    double cpuUsPerTx = 0;
     // Little's law for a closed loop without think time: users = tps x mean latency when the
     // latency covers each user's whole cycle (a gap between transactions would make it smaller).
     // A check of what each tool measures that run-to-run noise does not blur.
     double busyUsers() const { return tps * meanMs / 1000.0; }
 };
+
+double cpuSeconds(int who)
+{
+    rusage u {};
+    getrusage(who, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 double nearestRank(std::vector<double> v, double q)
 {
@@ -94,10 +106,13 @@ private:
         if (!loadWorkload(workload, &s, &error))
             qFatal("%s", qPrintable(error));
         LoadEngine engine(o, s);
+        const double cpuBefore = cpuSeconds(RUSAGE_SELF);
         const RunResult r = engine.run();
+        const double cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore;
         if (!r.ok || r.errors)
             qFatal("vigil run failed: %s %s", qPrintable(r.error), qPrintable(r.messages.join(QLatin1Char(' '))));
-        return {r.tps, r.latency.p50Ms, r.latency.p99Ms, r.latency.avgMs};
+        return {r.tps, r.latency.p50Ms, r.latency.p99Ms, r.latency.avgMs,
+                cpu * 1e6 / double(std::max<qint64>(1, r.transactions))};
     }
 
     QStringList pgbenchArgs(const QString& workload, const QString& logDir) const
@@ -126,15 +141,21 @@ private:
     }
 
     // pgbench's tps from its summary; with logDir, p50/p99 from its per-transaction log.
-    static Measured pgbenchResult(QProcess& p, const QString& logDir)
+    static Measured pgbenchResult(QProcess& p, const QString& logDir, double childCpuBefore)
     {
         if (!p.waitForFinished(kSeconds * 1000 + 60000))
             qFatal("pgbench did not finish");
+        const double cpu = cpuSeconds(RUSAGE_CHILDREN) - childCpuBefore;
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
         if (p.exitCode() != 0)
             qFatal("pgbench failed: %s %s", qPrintable(out), p.readAllStandardError().constData());
         Measured m;
         m.tps = QRegularExpression(QStringLiteral("tps = ([0-9.]+)")).match(out).captured(1).toDouble();
+        const double done = QRegularExpression(QStringLiteral("transactions actually processed: (\\d+)"))
+                                .match(out)
+                                .captured(1)
+                                .toDouble();
+        m.cpuUsPerTx = done > 0 ? cpu * 1e6 / done : 0;
         if (!logDir.isEmpty()) {
             // Lines: client_id transaction_no time(us) script_no time_epoch time_us
             std::vector<double> latencies;
@@ -164,8 +185,9 @@ private:
     {
         resetTables();
         QProcess p;
+        const double cpuBefore = cpuSeconds(RUSAGE_CHILDREN);
         p.start(kPgbench, pgbenchArgs(workload, {}));
-        return pgbenchResult(p, {});
+        return pgbenchResult(p, {}, cpuBefore);
     }
 
     Measured runPgbenchLogged(const QString& workload)
@@ -173,8 +195,9 @@ private:
         resetTables();
         QTemporaryDir logs;
         QProcess p;
+        const double cpuBefore = cpuSeconds(RUSAGE_CHILDREN);
         p.start(kPgbench, pgbenchArgs(workload, logs.path()));
-        return pgbenchResult(p, logs.path());
+        return pgbenchResult(p, logs.path(), cpuBefore);
     }
 
     static double median(std::vector<double> v)
@@ -215,9 +238,11 @@ private:
             logP99.push_back(logged.p99Ms);
             qInfo("BENCH loadtest_%s_round%d vigil %.0f tps, pgbench %.0f tps, ratio %.3f x; p50 vigil %.3f ms, "
                   "pgbench-log %.3f ms; p99 vigil %.3f ms, pgbench-log %.3f ms (logged run %.0f tps); tps x mean "
-                  "latency vigil %.2f, pgbench-log %.2f (of %d users); before it %s",
+                  "latency vigil %.2f, pgbench-log %.2f (of %d users); client CPU per transaction vigil %.1f us, "
+                  "pgbench %.1f us, pgbench-log %.1f us; before it %s",
                   qPrintable(workload), round, v.tps, p.tps, v.tps / p.tps, v.p50Ms, logged.p50Ms, v.p99Ms,
-                  logged.p99Ms, logged.tps, v.busyUsers(), logged.busyUsers(), kUsers, qPrintable(machine.describe()));
+                  logged.p99Ms, logged.tps, v.busyUsers(), logged.busyUsers(), kUsers, v.cpuUsPerTx, p.cpuUsPerTx,
+                  logged.cpuUsPerTx, qPrintable(machine.describe()));
         }
         const double ratio = vigilSum / pgbenchSum;
         qInfo("BENCH loadtest_%s_ratio %.3f x (vigil %.0f tps, pgbench %.0f tps, mean of %d)", qPrintable(workload),

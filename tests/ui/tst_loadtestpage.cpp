@@ -15,6 +15,7 @@
 #include "monitor/meanquerytime.h"
 #include "store/auditlog.h"
 #include "store/loadrunstore.h"
+#include "store/localstore.h"
 #include "testsupport.h"
 #include "ui/loadchart.h"
 #include "ui/loadtestspage.h"
@@ -29,6 +30,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -161,6 +163,22 @@ private Q_SLOTS:
         page->setBaseline(firstRun);
         VERIFY_CONTAINS(page->summaryCard()->text(), "Compared with the run of");
         VERIFY_CONTAINS(page->summaryCard()->text(), " %)");
+
+        // Deleting a stored run: only with a row picked; the baseline goes with it, and the
+        // store no longer has it (a fresh read of the store lists one run).
+        page->pastRunsView()->clearSelection();
+        QVERIFY(!page->deleteRunButton()->isEnabled());
+        page->pastRunsView()->selectRow(0);
+        QVERIFY(page->deleteRunButton()->isEnabled());
+        QVERIFY(page->deleteRun(firstRun));
+        QCOMPARE(page->pastRuns()->rowCount(), 1);
+        QCOMPARE(page->baseline(), 0);
+        QVERIFY(!page->summaryCard()->text().contains(QStringLiteral("Compared with")));
+        QCOMPARE(page->pastRuns()->rowOf(firstRun), -1);
+        {
+            store::LocalStore local(m_dir.filePath(QStringLiteral("vigil.sqlite")));
+            QCOMPARE(store::LoadRunStore(&local).list(test::sandboxProfile().name).size(), 1);
+        }
         w.insight()->shutdown();
         w.monitor()->shutdown();
     }
@@ -263,8 +281,8 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!w.loadTests()->startRun(&error));
         VERIFY_CONTAINS(error, "read-only");
-        // The earlier runs of this profile name are listed all the same.
-        QTRY_COMPARE_WITH_TIMEOUT(w.loadTests()->pastRuns()->rowCount(), 4, 5000);
+        // The earlier runs of this profile name are listed all the same (four, one deleted).
+        QTRY_COMPARE_WITH_TIMEOUT(w.loadTests()->pastRuns()->rowCount(), 3, 5000);
         w.insight()->shutdown();
         w.monitor()->shutdown();
     }
