@@ -34,6 +34,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <cmath>
@@ -89,6 +90,7 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     , m_runs(new LoadRunModel(this))
     , m_runner(new QComboBox(this))
     , m_locustfile(new QComboBox(this))
+    , m_locustBrowse(new QToolButton(this))
     , m_host(new QLineEdit(this))
     , m_workers(new QSpinBox(this))
     , m_scenario(new QComboBox(this))
@@ -122,6 +124,8 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     m_locustfile->addItems(loadtest::LocustRunner::builtinLocustfiles());
     m_locustfile->setToolTip(tr("A shipped locustfile (trading_api.py: the trading API's read paths; health.py: "
                                 "the health endpoint only) or the path of your own"));
+    m_locustBrowse->setText(tr("…"));
+    m_locustBrowse->setToolTip(tr("Choose your own locustfile"));
     m_host->setPlaceholderText(tr("http://host:port"));
     m_host->setToolTip(tr("Base URL of the HTTP target (Locust's --host)"));
     m_workers->setRange(0, 64);
@@ -162,7 +166,10 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     auto* form = new QFormLayout;
     m_form = form;
     form->addRow(tr("Runner"), m_runner);
-    form->addRow(tr("Locustfile"), m_locustfile);
+    m_locustRow = new QHBoxLayout;
+    m_locustRow->addWidget(m_locustfile, 1);
+    m_locustRow->addWidget(m_locustBrowse);
+    form->addRow(tr("Locustfile"), m_locustRow);
     form->addRow(tr("Host URL"), m_host);
     form->addRow(tr("Locust workers"), m_workers);
     form->addRow(tr("Scenario"), m_scenario);
@@ -226,6 +233,11 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
         m_workloadFile = path;
         m_workload->setItemText(m_workload->currentIndex(), path);
     });
+    connect(m_locustBrowse, &QToolButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Locustfile"), {}, tr("Python (*.py);;All (*)"));
+        if (!path.isEmpty())
+            m_locustfile->setCurrentText(path);
+    });
     connect(m_start, &QPushButton::clicked, this, &LoadTestsPage::askStart);
     connect(m_stop, &QPushButton::clicked, this, &LoadTestsPage::stopRun);
     connect(m_compare, &QPushButton::clicked, this, [this] {
@@ -280,12 +292,14 @@ void LoadTestsPage::updateRunnerFields()
 {
     const bool locust = runnerKind() == loadtest::RunnerKind::Locust;
     QFormLayout* form = m_form;
-    for (QWidget* w :
-         {static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_workers)}) {
+    for (QWidget* w : {static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_locustBrowse),
+                       static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_workers)}) {
         w->setVisible(locust);
         if (QWidget* label = form ? form->labelForField(w) : nullptr)
             label->setVisible(locust);
     }
+    if (QWidget* label = form && m_locustRow ? form->labelForField(m_locustRow) : nullptr)
+        label->setVisible(locust);
     // Locust loads an HTTP target with its locustfile: no database workload or target.
     for (QWidget* w : {static_cast<QWidget*>(m_workload), static_cast<QWidget*>(m_target)}) {
         w->setVisible(!locust);
@@ -334,7 +348,8 @@ void LoadTestsPage::updateButtons()
     for (QWidget* w :
          {static_cast<QWidget*>(m_scenario), static_cast<QWidget*>(m_workload), static_cast<QWidget*>(m_target),
           static_cast<QWidget*>(m_users), static_cast<QWidget*>(m_duration), static_cast<QWidget*>(m_runner),
-          static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_workers)})
+          static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_locustBrowse), static_cast<QWidget*>(m_host),
+          static_cast<QWidget*>(m_workers)})
         w->setEnabled(!running);
     m_stop->setEnabled(running);
     const bool picked = m_table->selectionModel() && m_table->selectionModel()->hasSelection();

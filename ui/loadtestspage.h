@@ -13,6 +13,8 @@
 #include <memory>
 
 class QComboBox;
+class QHBoxLayout;
+class QToolButton;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -128,6 +130,8 @@ private:
     QFormLayout* m_form = nullptr;
     QComboBox* m_runner;
     QComboBox* m_locustfile;
+    QToolButton* m_locustBrowse;
+    QHBoxLayout* m_locustRow = nullptr;
     QLineEdit* m_host;
     QSpinBox* m_workers;
     QComboBox* m_scenario;

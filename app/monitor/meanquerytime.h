@@ -15,7 +15,8 @@ class PgTaskWorker;
 
 // The server's mean query time over each interval: Σtotal_exec_time / Σcalls of
 // pg_stat_statements between two samples (all databases, all users: what the server spent per
-// statement while a load run was going), without texts (cheap: ~6.5 ms for 3,000 entries).
+// statement while a load run was going), without texts (cheap: ~6.5 ms for 3,000 entries), and
+// without Vigil's own statements (those tagged /* vigil */, learnt by queryid every 30 samples).
 struct MeanQueryTimeSample : TaskResult
 {
     double meanMs = kNoValue; // kNoValue: first sample, or no call in the interval
@@ -33,9 +34,19 @@ public:
     QString name() const override { return QStringLiteral("meanquerytime"); }
     std::shared_ptr<TaskResult> run(pg::Connection& conn) override;
     std::shared_ptr<TaskResult> emptyResult() const override { return std::make_shared<MeanQueryTimeSample>(); }
-    void reset() override { m_prevCalls = -1; }
+    void reset() override
+    {
+        m_prevCalls = -1;
+        m_samples = 0;
+    }
+    // Vigil's own statements' queryids as an int8[] literal ("{}" until learnt).
+    QString excludedQueryIds() const { return m_excluded; }
 
 private:
+    static bool sums(pg::Connection& conn, const QString& excluded, qint64* calls, double* totalMs, QString* error);
+
+    QString m_excluded = QStringLiteral("{}");
+    int m_samples = 0;
     qint64 m_prevCalls = -1;
     double m_prevTotalMs = 0;
     qint64 m_prevMs = 0;

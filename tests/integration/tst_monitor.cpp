@@ -2,6 +2,7 @@
 // stopped replica turns "down" within two poll periods while the GUI thread keeps servicing
 // events, it comes back by itself, and bad targets say what is wrong without hanging.
 #include "monitor/clustermonitor.h"
+#include "monitor/meanquerytime.h"
 #include "monitor/nodeworker.h"
 #include "pg/pgconnection.h"
 #include "redis/redisconnection.h"
@@ -54,6 +55,34 @@ private:
     }
 
 private Q_SLOTS:
+    void meanQueryTimeLeavesOutVigilsOwn()
+    {
+        // Vigil's own (tagged) statements are learnt by queryid and left out of the mean, so a
+        // slow poll of ours does not show as the workload getting slower.
+        pg::Connection c;
+        pg::ConnectOptions o;
+        o.conninfo = test::sandboxProfile().pgNodes[0].conninfo;
+        QVERIFY2(c.open(o), qPrintable(c.lastError()));
+        const auto ownSlow = [&c] { QVERIFY(c.exec(QStringLiteral("/* vigil */ SELECT pg_sleep(0.3)")).ok()); };
+        ownSlow(); // known to pg_stat_statements before the task learns the set
+        MeanQueryTimeTask task;
+        const auto first = std::static_pointer_cast<MeanQueryTimeSample>(task.run(c));
+        QVERIFY2(first->ok, qPrintable(first->error));
+        const pg::Result id = c.exec(QStringLiteral("SELECT queryid::text FROM pg_stat_statements "
+                                                    "WHERE query = '/* vigil */ SELECT pg_sleep($1)'"));
+        QVERIFY(id.ok() && id.rows() >= 1);
+        VERIFY_CONTAINS(task.excludedQueryIds(), id.text(0, 0));
+        for (int i = 0; i < 3; ++i)
+            ownSlow();
+        for (int i = 0; i < 30; ++i)
+            QVERIFY(c.exec(QStringLiteral("SELECT $1::int + 1"), {i}).ok());
+        const auto second = std::static_pointer_cast<MeanQueryTimeSample>(task.run(c));
+        QVERIFY2(second->ok, qPrintable(second->error));
+        // With our 3 x 300 ms counted the mean would be >= 900 / 33 = 27 ms.
+        QVERIFY2(second->calls >= 30, qPrintable(QString::number(second->calls)));
+        QVERIFY2(second->meanMs < 10, qPrintable(QString::number(second->meanMs)));
+    }
+
     void everyNodeReportsRealFigures()
     {
         const Profile profile = test::sandboxProfile();
