@@ -13,6 +13,7 @@
 #include "models/statuscolors.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/meanquerytime.h"
+#include "scenariodialog.h"
 #include "store/auditlog.h"
 #include "tablesetup.h"
 
@@ -30,6 +31,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -89,6 +91,7 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     , m_store(local ? std::make_unique<store::LoadRunStore>(local) : nullptr)
     , m_runs(new LoadRunModel(this))
     , m_runner(new QComboBox(this))
+    , m_editScenario(new QToolButton(this))
     , m_locustfile(new QComboBox(this))
     , m_locustBrowse(new QToolButton(this))
     , m_host(new QLineEdit(this))
@@ -131,9 +134,9 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     m_workers->setRange(0, 64);
     m_workers->setToolTip(tr("0: one Locust process; N: Locust's distributed mode, a master and N worker "
                              "processes on this machine"));
-    m_scenario->addItem(tr("(none: users and duration below)"));
-    for (const loadtest::Scenario& s : loadtest::availableScenarios())
-        m_scenario->addItem(s.name, s.name);
+    reloadScenarios();
+    m_editScenario->setText(tr("Edit…"));
+    m_editScenario->setToolTip(tr("Edit the chosen scenario (or one from the fields below) and save it as your own"));
     m_scenario->setToolTip(tr("The team's scenario presets and your saved scenarios (users, ramp, duration, "
                               "workload, stop conditions)"));
     for (const QString& w : loadtest::builtinWorkloads())
@@ -172,7 +175,10 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     form->addRow(tr("Locustfile"), m_locustRow);
     form->addRow(tr("Host URL"), m_host);
     form->addRow(tr("Locust workers"), m_workers);
-    form->addRow(tr("Scenario"), m_scenario);
+    auto* scenarioRow = new QHBoxLayout;
+    scenarioRow->addWidget(m_scenario, 1);
+    scenarioRow->addWidget(m_editScenario);
+    form->addRow(tr("Scenario"), scenarioRow);
     form->addRow(tr("Workload"), m_workload);
     form->addRow(tr("Target"), m_target);
     form->addRow(tr("Users"), m_users);
@@ -233,6 +239,7 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
         m_workloadFile = path;
         m_workload->setItemText(m_workload->currentIndex(), path);
     });
+    connect(m_editScenario, &QToolButton::clicked, this, &LoadTestsPage::editScenario);
     connect(m_locustBrowse, &QToolButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Locustfile"), {}, tr("Python (*.py);;All (*)"));
         if (!path.isEmpty())
@@ -346,10 +353,10 @@ void LoadTestsPage::updateButtons()
     m_start->setToolTip(why.isEmpty() ? tr("Start the run after confirming the equivalent vigil loadtest command")
                                       : why);
     for (QWidget* w :
-         {static_cast<QWidget*>(m_scenario), static_cast<QWidget*>(m_workload), static_cast<QWidget*>(m_target),
-          static_cast<QWidget*>(m_users), static_cast<QWidget*>(m_duration), static_cast<QWidget*>(m_runner),
-          static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_locustBrowse), static_cast<QWidget*>(m_host),
-          static_cast<QWidget*>(m_workers)})
+         {static_cast<QWidget*>(m_scenario), static_cast<QWidget*>(m_editScenario), static_cast<QWidget*>(m_workload),
+          static_cast<QWidget*>(m_target), static_cast<QWidget*>(m_users), static_cast<QWidget*>(m_duration),
+          static_cast<QWidget*>(m_runner), static_cast<QWidget*>(m_locustfile), static_cast<QWidget*>(m_locustBrowse),
+          static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_workers)})
         w->setEnabled(!running);
     m_stop->setEnabled(running);
     const bool picked = m_table->selectionModel() && m_table->selectionModel()->hasSelection();
@@ -695,6 +702,37 @@ void LoadTestsPage::reloadRuns()
 {
     if (m_store)
         m_runs->merge(m_store->list(m_monitor->profile().name));
+}
+
+void LoadTestsPage::reloadScenarios(const QString& select)
+{
+    const QString keep = select.isEmpty() ? m_scenario->currentData().toString() : select;
+    const QSignalBlocker quiet(m_scenario); // the fields keep their values while the list refills
+    m_scenario->clear();
+    m_scenario->addItem(tr("(none: users and duration below)"));
+    for (const loadtest::Scenario& s : loadtest::availableScenarios())
+        m_scenario->addItem(s.name, s.name);
+    m_scenario->setCurrentIndex(std::max(0, m_scenario->findData(keep)));
+}
+
+void LoadTestsPage::editScenario()
+{
+    loadtest::Scenario start;
+    QString error;
+    const QString name = m_scenario->currentData().toString();
+    if (name.isEmpty() || !loadtest::findScenario(name, &start, &error)) {
+        start = loadtest::Scenario();
+        start.name.clear();
+        start.workload = m_workload->currentText();
+    }
+    // What the operator changed in the fields goes into the copy being edited.
+    start.users = m_users->value();
+    start.durationSec = m_duration->value();
+    ScenarioDialog dialog(start, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    reloadScenarios(dialog.scenario().name);
+    applyScenario();
 }
 
 void LoadTestsPage::askDeleteRun()

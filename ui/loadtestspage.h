@@ -94,6 +94,9 @@ public:
     // Removes a stored run from the local store (and the list); the baseline goes with it. The
     // button and the Delete key ask first; tests call this directly.
     bool deleteRun(qint64 runId);
+    // Lists the presets and the operator's saved scenarios again, keeping `select` chosen.
+    void reloadScenarios(const QString& select = {});
+    QToolButton* editScenarioButton() const { return m_editScenario; }
     QPushButton* deleteRunButton() const { return m_deleteRun; }
 
     bool exportHtml(const QString& path, QString* error) const;
@@ -115,6 +118,7 @@ private:
     void applyScenario();
     void reloadRuns();
     void askDeleteRun();
+    void editScenario();
     void updateButtons();
     void showCard();
     bool buildOptions(loadtest::EngineOptions* o, QString* error) const;
@@ -129,6 +133,7 @@ private:
     LoadRunModel* m_runs;
     QFormLayout* m_form = nullptr;
     QComboBox* m_runner;
+    QToolButton* m_editScenario;
     QComboBox* m_locustfile;
     QToolButton* m_locustBrowse;
     QHBoxLayout* m_locustRow = nullptr;

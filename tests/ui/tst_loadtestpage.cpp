@@ -9,6 +9,7 @@
 // depends on the machine's load).
 #include "loadtest/loadresult.h"
 #include "loadtest/loadrunner.h"
+#include "loadtest/scenario.h"
 #include "models/loadrunmodel.h"
 #include "monitor/clustermonitor.h"
 #include "monitor/insightmonitor.h"
@@ -20,19 +21,23 @@
 #include "ui/loadchart.h"
 #include "ui/loadtestspage.h"
 #include "ui/mainwindow.h"
+#include "ui/scenariodialog.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace vigil;
 using loadtest::LoadSecond;
@@ -285,6 +290,39 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(w.loadTests()->pastRuns()->rowCount(), 3, 5000);
         w.insight()->shutdown();
         w.monitor()->shutdown();
+    }
+
+    // Last: it switches QStandardPaths to test mode for the operator's scenario directory.
+    void operatorsEditAndSaveScenarios()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QDir(loadtest::userScenarioDir()).removeRecursively();
+        loadtest::Scenario baseline;
+        QString error;
+        QVERIFY(loadtest::findScenario(QStringLiteral("baseline"), &baseline, &error));
+        ui::ScenarioDialog d(baseline);
+        d.nameEdit()->setText(QStringLiteral("our smoke")); // a space: refused, said why
+        QVERIFY(!d.save());
+        VERIFY_CONTAINS(d.problem()->text(), "letters, digits");
+        d.nameEdit()->setText(QStringLiteral("our-smoke"));
+        d.usersEdit()->setValue(3);
+        QVERIFY2(d.save(), qPrintable(d.problem()->text()));
+        QVERIFY(d.grab().save(test::outputDir() + QStringLiteral("/scenario-editor.png")));
+        loadtest::Scenario back;
+        QVERIFY2(loadtest::findScenario(QStringLiteral("our-smoke"), &back, &error), qPrintable(error));
+        QCOMPARE(back.users, 3);
+        QCOMPARE(back.durationSec, baseline.durationSec);
+        QCOMPARE(back.workload, baseline.workload);
+        // The tab lists it and, chosen, fills the fields from it.
+        ui::MainWindow w(nullptr, m_dir.filePath(QStringLiteral("vigil.sqlite")));
+        ui::LoadTestsPage* page = w.loadTests();
+        page->reloadScenarios(QStringLiteral("our-smoke"));
+        QCOMPARE(page->scenario()->currentData().toString(), QStringLiteral("our-smoke"));
+        page->scenario()->setCurrentIndex(0);
+        page->scenario()->setCurrentIndex(page->scenario()->findData(QStringLiteral("our-smoke")));
+        QCOMPARE(page->users()->value(), 3);
+        QVERIFY(page->editScenarioButton()->isEnabled());
+        QDir(loadtest::userScenarioDir()).removeRecursively();
     }
 };
 
