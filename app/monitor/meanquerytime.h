@@ -17,6 +17,9 @@ class PgTaskWorker;
 // pg_stat_statements between two samples (all databases, all users: what the server spent per
 // statement while a load run was going), without texts (cheap: ~6.5 ms for 3,000 entries), and
 // without Vigil's own statements (those tagged /* vigil */, learnt by queryid every 30 samples).
+// pg_stat_statements keys by structure and keeps the first text it saw, so a statement of ours
+// shaped exactly like one of the workload's shares its entry and goes whichever way that text
+// says; Vigil's catalog queries share no shape with a workload's.
 struct MeanQueryTimeSample : TaskResult
 {
     double meanMs = kNoValue; // kNoValue: first sample, or no call in the interval
