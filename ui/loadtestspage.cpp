@@ -549,6 +549,7 @@ bool LoadTestsPage::startRun(QString* error)
         return false;
     }
     m_result = {};
+    m_database.clear();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_pendingSteps.clear();
     for (LoadChart* c : {m_rpsChart, m_latencyChart, m_usersChart, m_dbChart})
@@ -658,12 +659,16 @@ void LoadTestsPage::overlayDatabase(double second)
         if (n.kind == NodeKind::PgBouncer && n.clientsWaiting >= 0)
             waiting = std::max(waiting, n.clientsWaiting);
     }
+    loadtest::DatabaseSecond d;
+    d.second = int(std::lround(second));
     if (lag >= 0)
-        m_dbChart->append(kLag, second, lag);
+        m_dbChart->append(kLag, second, d.replayLagSec = lag);
     if (hasValue(m_meanQuery->lastMeanMs()))
-        m_dbChart->append(kMeanQuery, second, m_meanQuery->lastMeanMs());
+        m_dbChart->append(kMeanQuery, second, d.meanQueryMs = m_meanQuery->lastMeanMs());
     if (waiting >= 0)
-        m_dbChart->append(kWaiting, second, waiting);
+        m_dbChart->append(kWaiting, second, d.poolWaiting = waiting);
+    // Kept with the result, so the stored run and its report show the same overlay.
+    m_database.append(d);
 }
 
 void LoadTestsPage::onFinished(const loadtest::RunResult& r)
@@ -674,6 +679,7 @@ void LoadTestsPage::onFinished(const loadtest::RunResult& r)
         return;
     }
     m_result = r;
+    m_result.database = m_database;
     m_active = false;
     m_meanQuery->stop();
     if (m_audit && m_auditId >= 0)
@@ -687,7 +693,7 @@ void LoadTestsPage::onFinished(const loadtest::RunResult& r)
                              : tr("not run: %1").arg(r.error));
     m_auditId = -1;
     if (r.ok && m_store) {
-        m_lastRunId = m_store->save(m_monitor->profile().name, m_startedAt, r);
+        m_lastRunId = m_store->save(m_monitor->profile().name, m_startedAt, m_result);
         reloadRuns();
     }
     showCard();
@@ -695,7 +701,7 @@ void LoadTestsPage::onFinished(const loadtest::RunResult& r)
     updateButtons();
     if (!r.ok)
         m_why->setText(tr("Not run: %1").arg(r.error));
-    Q_EMIT runFinished(r);
+    Q_EMIT runFinished(m_result);
 }
 
 void LoadTestsPage::reloadRuns()

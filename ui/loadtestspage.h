@@ -130,6 +130,7 @@ private:
     ClusterMonitor* m_monitor;
     store::AuditLog* m_audit;
     std::unique_ptr<store::LoadRunStore> m_store;
+    QList<loadtest::DatabaseSecond> m_database; // the overlay's seconds of the current run
     LoadRunModel* m_runs;
     QFormLayout* m_form = nullptr;
     QComboBox* m_runner;

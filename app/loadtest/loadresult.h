@@ -7,6 +7,7 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
+#include <QtNumeric>
 
 namespace vigil::loadtest {
 
@@ -39,6 +40,15 @@ struct BreakingPoint
     QString reason; // "error rate 7.1 % > 5 %" or "p95 812 ms > SLO 500 ms"
 };
 
+// What the monitored database did during one second of the run (the Load tests tab fills it from
+// its monitor; NaN where nothing was seen): worst replica replay lag, clients waiting in
+// pgbouncer, and the primary's mean statement time over the second.
+struct DatabaseSecond
+{
+    int second = 0;
+    double replayLagSec = qQNaN(), poolWaiting = qQNaN(), meanQueryMs = qQNaN();
+};
+
 struct StatementStats
 {
     int line = 0;
@@ -58,6 +68,7 @@ struct RunResult
     QMap<QString, qint64> errorsBySqlstate;
     QList<LoadSecond> seconds;
     QList<StatementStats> perStatement;
+    QList<DatabaseSecond> database; // empty when no monitor watched the run (the CLI)
     BreakingPoint breakingPoint;
     int maxActiveUsers = 0;
     QString stopReason; // "duration", "stopped", "stop condition: ...", "error: ..."

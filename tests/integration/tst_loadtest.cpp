@@ -404,6 +404,8 @@ private Q_SLOTS:
         QVERIFY(html.open(QIODevice::ReadOnly));
         const QByteArray page = html.readAll();
         QVERIFY(page.contains("<svg"));
+        QVERIFY(page.contains(">Latency<") && page.contains(">Virtual users<"));
+        QVERIFY(!page.contains(">Monitored database<")); // the CLI watches no database
         QVERIFY(page.contains("Per-second table"));
         QVERIFY(!page.contains("http://") || page.contains("xmlns='http://www.w3.org/2000/svg'"));
     }

@@ -27,6 +27,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -131,6 +133,13 @@ private Q_SLOTS:
                  r.transactions);
         store::LoadRunStore runs(w.store());
         QCOMPARE(runs.resultJson(page->lastRunId()).value("requests").toInteger(), r.transactions);
+        // The overlay's seconds go with the result: stored, and charted in the report.
+        QVERIFY(!r.database.isEmpty());
+        QVERIFY(r.database.size() >= page->databaseChart()->pointCount(QStringLiteral("replica lag s")));
+        const QJsonArray stored = runs.resultJson(page->lastRunId()).value("database_per_second").toArray();
+        QCOMPARE(stored.size(), r.database.size());
+        QVERIFY(std::any_of(stored.begin(), stored.end(),
+                            [](const QJsonValue& v) { return v.toObject().value("mean_query_ms").toDouble() > 0; }));
 
         // Exports.
         const QString html = m_dir.filePath(QStringLiteral("run.html"));
@@ -140,6 +149,12 @@ private Q_SLOTS:
         const QString htmlText = readAll(html);
         VERIFY_CONTAINS(htmlText, QStringLiteral("<td>%1</td>").arg(r.transactions));
         VERIFY_CONTAINS(htmlText, "<svg");
+        for (const char* chart : {">Throughput<", ">Latency<", ">Virtual users<", ">Monitored database<"})
+            VERIFY_CONTAINS(htmlText, chart);
+        {
+            QFile shot(test::outputDir() + QStringLiteral("/loadtest-report-native.html"));
+            QVERIFY(shot.open(QIODevice::WriteOnly) && shot.write(htmlText.toUtf8()) > 0);
+        }
         const QStringList lines = readAll(csv).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), r.seconds.size() + 1);
         qint64 sum = 0;
@@ -230,6 +245,13 @@ private Q_SLOTS:
         VERIFY_CONTAINS(audit.first().detail, QStringLiteral("%1 transactions").arg(r.transactions));
         store::LoadRunStore runs(w.store());
         QCOMPARE(runs.resultJson(page->lastRunId()).value("requests").toInteger(), r.transactions);
+        // The overlay's seconds go with the result: stored, and charted in the report.
+        QVERIFY(!r.database.isEmpty());
+        QVERIFY(r.database.size() >= page->databaseChart()->pointCount(QStringLiteral("replica lag s")));
+        const QJsonArray stored = runs.resultJson(page->lastRunId()).value("database_per_second").toArray();
+        QCOMPARE(stored.size(), r.database.size());
+        QVERIFY(std::any_of(stored.begin(), stored.end(),
+                            [](const QJsonValue& v) { return v.toObject().value("mean_query_ms").toDouble() > 0; }));
         const QString html = test::outputDir() + QStringLiteral("/loadtest-report.html");
         QVERIFY2(page->exportHtml(html, &error), qPrintable(error));
         VERIFY_CONTAINS(readAll(html), QStringLiteral("<td>%1</td>").arg(r.transactions));
