@@ -56,22 +56,12 @@ void LoadChart::clear()
     m_y->setRange(0, 1);
 }
 
-void LoadChart::setDashed(const QString& name)
-{
-    QLineSeries* line = m_lines.value(name);
-    if (!line)
-        return;
-    QPen pen = line->pen();
-    pen.setStyle(Qt::DashLine);
-    pen.setWidthF(1.5);
-    line->setPen(pen);
-}
-
-void LoadChart::setWidth(const QString& name, double width)
+void LoadChart::setLineStyle(const QString& name, double width, Qt::PenStyle style)
 {
     if (QLineSeries* line = m_lines.value(name)) {
         QPen pen = line->pen();
         pen.setWidthF(width);
+        pen.setStyle(style);
         line->setPen(pen);
     }
 }

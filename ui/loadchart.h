@@ -22,9 +22,8 @@ public:
     void append(const QString& name, double second, double value);
     // The x axis spans at least this many seconds (the planned duration).
     void setPlannedSeconds(double seconds);
-    // Draws a line dashed, as a reference (a target) the other lines are read against.
-    void setDashed(const QString& name);
-    void setWidth(const QString& name, double width);
+    // A line's width and style (dashed: a reference, such as a target, the others are read against).
+    void setLineStyle(const QString& name, double width, Qt::PenStyle style = Qt::SolidLine);
     int pointCount(const QString& name) const;
     double lastValue(const QString& name) const;
 

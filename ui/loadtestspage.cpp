@@ -154,8 +154,8 @@ LoadTestsPage::LoadTestsPage(ClusterMonitor* monitor, store::AuditLog* audit, st
     m_duration->setSuffix(tr(" s"));
     m_start->setToolTip(tr("Start the run after confirming the equivalent vigil loadtest command"));
     m_stop->setToolTip(tr("End the run now; statements in flight get 200 ms, then are cancelled"));
-    m_usersChart->setWidth(kActive, 4);
-    m_usersChart->setDashed(kWanted);
+    m_usersChart->setLineStyle(kActive, 4);
+    m_usersChart->setLineStyle(kWanted, 1.5, Qt::DashLine);
     m_exportHtml->setToolTip(tr("Save the last run as a self-contained HTML report with its charts"));
     m_exportCsv->setToolTip(tr("Save the last run's per-second series as CSV"));
     m_compare->setToolTip(tr("Use the run selected in Past runs as the baseline of the summary card"));
@@ -405,12 +405,7 @@ bool LoadTestsPage::buildOptions(loadtest::EngineOptions* o, QString* error) con
         return false;
     }
     // The primary as the last polls saw it: no connection from the GUI thread to find out.
-    PgNode node = p.pgNodes.first();
-    for (const NodeSnapshot& snap : m_monitor->latestAll())
-        if (snap.kind == NodeKind::Postgres && snap.role == NodeRole::Primary)
-            for (const PgNode& n : p.pgNodes)
-                if (n.name == snap.node)
-                    node = n;
+    const PgNode node = m_monitor->primaryNode();
     o->conninfo = node.conninfo;
     o->targetName = node.name;
     o->password = m_passwords.value(node.name);
@@ -629,15 +624,9 @@ void LoadTestsPage::startMeanQueryProbe()
 {
     // The monitored primary as the last polls saw it (the first node before any poll said), on a
     // connection of its own.
-    const Profile& p = m_monitor->profile();
-    if (p.pgNodes.isEmpty())
+    const PgNode node = m_monitor->primaryNode();
+    if (node.name.isEmpty())
         return;
-    PgNode node = p.pgNodes.first();
-    for (const NodeSnapshot& snap : m_monitor->latestAll())
-        if (snap.kind == NodeKind::Postgres && snap.role == NodeRole::Primary)
-            for (const PgNode& n : p.pgNodes)
-                if (n.name == snap.node)
-                    node = n;
     pg::ConnectOptions o;
     o.conninfo = node.conninfo;
     o.password = m_passwords.value(node.name);
@@ -728,7 +717,6 @@ void LoadTestsPage::editScenario()
     const QString name = m_scenario->currentData().toString();
     if (name.isEmpty() || !loadtest::findScenario(name, &start, &error)) {
         start = loadtest::Scenario();
-        start.name.clear();
         start.workload = m_workload->currentText();
     }
     // What the operator changed in the fields goes into the copy being edited.

@@ -1,5 +1,7 @@
 #include "latencyhistogram.h"
 
+#include "loadresult.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -70,6 +72,17 @@ double LatencyHistogram::quantileNs(double q) const
         }
     }
     return double(m_max);
+}
+
+LatencySummary summarize(const LatencyHistogram& h)
+{
+    LatencySummary s;
+    s.avgMs = h.meanNs() / 1e6;
+    s.p50Ms = h.quantileNs(0.50) / 1e6;
+    s.p95Ms = h.quantileNs(0.95) / 1e6;
+    s.p99Ms = h.quantileNs(0.99) / 1e6;
+    s.maxMs = double(h.maxNs()) / 1e6;
+    return s;
 }
 
 } // namespace vigil::loadtest

@@ -6,6 +6,8 @@
 
 namespace vigil::loadtest {
 
+struct LatencySummary;
+
 // Latencies in nanoseconds, log-linear buckets in the manner of HdrHistogram: exact below 256 ns,
 // then 128 buckets per power of two, so any reported value is within 1/256 (0.4 %) of a latency
 // that was recorded (the bucket midpoint is reported). Up to 2^43 ns (~2.4 h); longer values go
@@ -66,5 +68,8 @@ private:
     int64_t m_max = 0;
     int64_t m_min = INT64_MAX;
 };
+
+// Mean, p50/p95/p99 and max in milliseconds: what every runner reports of a histogram.
+LatencySummary summarize(const LatencyHistogram& h);
 
 } // namespace vigil::loadtest

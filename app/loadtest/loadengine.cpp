@@ -37,17 +37,6 @@ bool protocolFromName(const QString& name, Protocol* out)
 
 namespace {
 
-LatencySummary summarize(const LatencyHistogram& h)
-{
-    LatencySummary s;
-    s.avgMs = h.meanNs() / 1e6;
-    s.p50Ms = h.quantileNs(0.50) / 1e6;
-    s.p95Ms = h.quantileNs(0.95) / 1e6;
-    s.p99Ms = h.quantileNs(0.99) / 1e6;
-    s.maxMs = double(h.maxNs()) / 1e6;
-    return s;
-}
-
 QMap<QString, qint64> sqlstates(const IntervalStats& st)
 {
     QMap<QString, qint64> out;

@@ -20,17 +20,6 @@ namespace {
 
 constexpr int kStopGraceMs = 3000;
 
-LatencySummary summarize(const LatencyHistogram& h)
-{
-    LatencySummary s;
-    s.avgMs = h.meanNs() / 1e6;
-    s.p50Ms = h.quantileNs(0.50) / 1e6;
-    s.p95Ms = h.quantileNs(0.95) / 1e6;
-    s.p99Ms = h.quantileNs(0.99) / 1e6;
-    s.maxMs = double(h.maxNs()) / 1e6;
-    return s;
-}
-
 // The conninfo with another database: a later dbname wins in a key=value string; a URI gets a
 // new path.
 QString withDatabase(const QString& conninfo, const QString& database)

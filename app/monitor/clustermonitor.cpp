@@ -144,6 +144,19 @@ QList<NodeSnapshot> ClusterMonitor::latestAll() const
     return out;
 }
 
+PgNode ClusterMonitor::primaryNode() const
+{
+    if (m_profile.pgNodes.isEmpty())
+        return {};
+    PgNode node = m_profile.pgNodes.first();
+    for (const NodeSnapshot& snap : latestAll())
+        if (snap.kind == NodeKind::Postgres && snap.role == NodeRole::Primary)
+            for (const PgNode& n : m_profile.pgNodes)
+                if (n.name == snap.node)
+                    node = n;
+    return node;
+}
+
 const TimeSeries* ClusterMonitor::series(const QString& node, Metric metric) const
 {
     const auto it = m_history.constFind(node);

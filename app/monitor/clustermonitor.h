@@ -50,6 +50,9 @@ public:
     QStringList nodeNames() const { return m_order; }
     std::optional<NodeSnapshot> latest(const QString& node) const;
     QList<NodeSnapshot> latestAll() const;
+    // The PostgreSQL node the last polls saw as primary (the profile's first node before any poll
+    // said; empty without one): found in memory, no connection.
+    PgNode primaryNode() const;
     const TimeSeries* series(const QString& node, Metric metric) const;
     // Worker threads not yet finished (including ones from earlier connections).
     int liveThreads() const;

@@ -14,14 +14,17 @@ DrillStore::DrillStore(LocalStore* store)
 
 bool DrillStore::ensureTable() const
 {
-    return m_store
-        ->exec(QStringLiteral("CREATE TABLE IF NOT EXISTS drill_run (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                              "profile TEXT NOT NULL, started_at INTEGER NOT NULL, kind TEXT NOT NULL, "
-                              "ok INTEGER NOT NULL, old_primary TEXT NOT NULL, new_primary TEXT NOT NULL, "
-                              "rto_ms INTEGER, rpo_lost_writes INTEGER, probe_acknowledged INTEGER NOT NULL, "
-                              "rto_target_ms INTEGER, rpo_target_writes INTEGER, repaired INTEGER NOT NULL, "
-                              "abort_reason TEXT NOT NULL, result_json TEXT NOT NULL)"))
-        .isActive();
+    if (m_tableReady)
+        return true;
+    return m_tableReady
+        = m_store
+              ->exec(QStringLiteral("CREATE TABLE IF NOT EXISTS drill_run (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                                    "profile TEXT NOT NULL, started_at INTEGER NOT NULL, kind TEXT NOT NULL, "
+                                    "ok INTEGER NOT NULL, old_primary TEXT NOT NULL, new_primary TEXT NOT NULL, "
+                                    "rto_ms INTEGER, rpo_lost_writes INTEGER, probe_acknowledged INTEGER NOT NULL, "
+                                    "rto_target_ms INTEGER, rpo_target_writes INTEGER, repaired INTEGER NOT NULL, "
+                                    "abort_reason TEXT NOT NULL, result_json TEXT NOT NULL)"))
+              .isActive();
 }
 
 qint64 DrillStore::save(const QString& profile, const QDateTime& startedAt, const drills::DrillResult& r,

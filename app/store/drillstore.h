@@ -41,6 +41,7 @@ private:
     bool ensureTable() const;
 
     LocalStore* m_store;
+    mutable bool m_tableReady = false; // CREATE TABLE IF NOT EXISTS once per store, not per call
 };
 
 } // namespace vigil::store

@@ -34,15 +34,19 @@ LoadRunStore::LoadRunStore(LocalStore* store)
 
 bool LoadRunStore::ensureTable() const
 {
+    if (m_tableReady)
+        return true;
     // Times as UTC milliseconds, like the other tables: integers sort without parsing.
-    return m_store
-        ->exec(QStringLiteral("CREATE TABLE IF NOT EXISTS load_run (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                              "profile TEXT NOT NULL, started_at INTEGER NOT NULL, target TEXT NOT NULL, "
-                              "scenario TEXT NOT NULL, workload TEXT NOT NULL, users INTEGER NOT NULL, "
-                              "duration_s REAL NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL, "
-                              "tps REAL NOT NULL, avg_ms REAL NOT NULL, p50_ms REAL NOT NULL, p95_ms REAL NOT NULL, "
-                              "p99_ms REAL NOT NULL, stop_reason TEXT NOT NULL, result_json TEXT NOT NULL)"))
-        .isActive();
+    return m_tableReady
+        = m_store
+              ->exec(
+                  QStringLiteral("CREATE TABLE IF NOT EXISTS load_run (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                                 "profile TEXT NOT NULL, started_at INTEGER NOT NULL, target TEXT NOT NULL, "
+                                 "scenario TEXT NOT NULL, workload TEXT NOT NULL, users INTEGER NOT NULL, "
+                                 "duration_s REAL NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL, "
+                                 "tps REAL NOT NULL, avg_ms REAL NOT NULL, p50_ms REAL NOT NULL, p95_ms REAL NOT NULL, "
+                                 "p99_ms REAL NOT NULL, stop_reason TEXT NOT NULL, result_json TEXT NOT NULL)"))
+              .isActive();
 }
 
 qint64 LoadRunStore::save(const QString& profile, const QDateTime& startedAt, const loadtest::RunResult& r)

@@ -296,19 +296,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_conninfo = test::primaryNode().conninfo;
-        m_port = QRegularExpression(QStringLiteral("port=(\\d+)")).match(m_conninfo).captured(1).toInt();
-        pg::Connection c;
-        pg::ConnectOptions o;
-        o.conninfo = m_conninfo;
-        QVERIFY2(c.open(o), qPrintable(c.lastError()));
-        if (c.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {kDatabase}).rows() == 0)
-            QVERIFY(c.execSimple(QStringLiteral("CREATE DATABASE ") + kDatabase).ok());
-        QProcess init;
-        init.start(
-            kPgbench,
-            {"-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", QString::number(m_port), "-U", "postgres", kDatabase});
-        QVERIFY(init.waitForFinished(240000));
-        QVERIFY2(init.exitCode() == 0, init.readAllStandardError().constData());
+        m_port = test::portOf(m_conninfo);
+        QString error;
+        QVERIFY2(test::initPgbenchDatabase(m_conninfo, kDatabase, 10, &error), qPrintable(error));
     }
 
     void selectOnly() { compare(QStringLiteral("select-only"), 1.0); }

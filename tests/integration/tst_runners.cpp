@@ -33,11 +33,6 @@ using namespace vigil::loadtest;
 namespace {
 const QString kDatabase = QStringLiteral("vigil_runners");
 
-int portOf(const QString& conninfo)
-{
-    return QRegularExpression(QStringLiteral("port=(\\d+)")).match(conninfo).captured(1).toInt();
-}
-
 // A tiny HTTP/1.1 server (keep-alive) on the test's event loop: /ok answers 200, /fail 500;
 // it counts requests per path and remembers each client's X-Pid header (which Locust process
 // sent it).
@@ -177,19 +172,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_primary = test::primaryNode().conninfo;
         // pgbench's tables in a database of their own, so the trading schema stays as seeded.
-        pg::Connection c;
-        pg::ConnectOptions o;
-        o.conninfo = m_primary;
-        o.statementTimeoutMs = 60000;
-        QVERIFY2(c.open(o), qPrintable(c.lastError()));
-        if (c.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {kDatabase}).rows() == 0)
-            QVERIFY(c.execSimple(QStringLiteral("CREATE DATABASE ") + kDatabase).ok());
-        QProcess init;
-        init.start(QStringLiteral("/usr/lib/postgresql/15/bin/pgbench"),
-                   {"-i", "-q", "-s", "1", "-h", "127.0.0.1", "-p", QString::number(portOf(m_primary)), "-U",
-                    "postgres", kDatabase});
-        QVERIFY(init.waitForFinished(120000));
-        QVERIFY2(init.exitCode() == 0, init.readAllStandardError().constData());
+        QString error;
+        QVERIFY2(test::initPgbenchDatabase(m_primary, kDatabase, 1, &error), qPrintable(error));
     }
 
     void parsesPgbenchOutput()

@@ -1,9 +1,12 @@
 #include "testsupport.h"
 
 #include "cli/target.h"
+#include "pg/pgconnection.h"
 #include "sandbox/sandbox.h"
 
 #include <QDir>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTest>
 
 namespace vigil::test {
@@ -62,6 +65,39 @@ QString outputDir()
 QString vigilBinary()
 {
     return qEnvironmentVariable("VIGIL_BIN");
+}
+
+int portOf(const QString& conninfo)
+{
+    return QRegularExpression(QStringLiteral("port=(\\d+)")).match(conninfo).captured(1).toInt();
+}
+
+bool initPgbenchDatabase(const QString& conninfo, const QString& database, int scale, QString* error)
+{
+    pg::Connection c;
+    pg::ConnectOptions o;
+    o.conninfo = conninfo;
+    o.statementTimeoutMs = 60000;
+    if (!c.open(o)) {
+        *error = c.lastError();
+        return false;
+    }
+    if (c.exec(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = $1"), {database}).rows() == 0) {
+        const pg::Result created = c.execSimple(QStringLiteral("CREATE DATABASE ") + database);
+        if (!created.ok()) {
+            *error = created.errorMessage();
+            return false;
+        }
+    }
+    QProcess init;
+    init.start(QStringLiteral("/usr/lib/postgresql/15/bin/pgbench"),
+               {"-i", "-q", "-s", QString::number(scale), "-h", "127.0.0.1", "-p", QString::number(portOf(conninfo)),
+                "-U", "postgres", database});
+    if (!init.waitForFinished(240000) || init.exitCode() != 0) {
+        *error = QStringLiteral("pgbench -i failed: ") + QString::fromUtf8(init.readAllStandardError());
+        return false;
+    }
+    return true;
 }
 
 } // namespace vigil::test

@@ -16,6 +16,12 @@ Profile sandboxProfile();
 PgNode primaryNode();
 QList<PgNode> replicaNodes();
 
+// The port of a key=value conninfo (0 when it names none).
+int portOf(const QString& conninfo);
+// pgbench's tables (`pgbench -i -q -s SCALE`) in a database of their own on the node at
+// `conninfo`, created when missing, so the trading schema stays as seeded. False with *error.
+bool initPgbenchDatabase(const QString& conninfo, const QString& database, int scale, QString* error);
+
 // Where tests write screenshots and other artefacts for people to look at.
 QString outputDir();
 // Path of the built vigil executable.

@@ -65,6 +65,17 @@ class TestLoadTestPage : public QObject
         return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
     }
 
+    // The overlay's seconds go with the result: stored, and charted in the report.
+    static void verifyStoredOverlay(ui::LoadTestsPage* page, const RunResult& r, const store::LoadRunStore& runs)
+    {
+        QVERIFY(!r.database.isEmpty());
+        QVERIFY(r.database.size() >= page->databaseChart()->pointCount(QStringLiteral("replica lag s")));
+        const QJsonArray stored = runs.resultJson(page->lastRunId()).value("database_per_second").toArray();
+        QCOMPARE(stored.size(), r.database.size());
+        QVERIFY(std::any_of(stored.begin(), stored.end(),
+                            [](const QJsonValue& v) { return v.toObject().value("mean_query_ms").toDouble() > 0; }));
+    }
+
 private Q_SLOTS:
     void runFromTheTab()
     {
@@ -133,13 +144,9 @@ private Q_SLOTS:
                  r.transactions);
         store::LoadRunStore runs(w.store());
         QCOMPARE(runs.resultJson(page->lastRunId()).value("requests").toInteger(), r.transactions);
-        // The overlay's seconds go with the result: stored, and charted in the report.
-        QVERIFY(!r.database.isEmpty());
-        QVERIFY(r.database.size() >= page->databaseChart()->pointCount(QStringLiteral("replica lag s")));
-        const QJsonArray stored = runs.resultJson(page->lastRunId()).value("database_per_second").toArray();
-        QCOMPARE(stored.size(), r.database.size());
-        QVERIFY(std::any_of(stored.begin(), stored.end(),
-                            [](const QJsonValue& v) { return v.toObject().value("mean_query_ms").toDouble() > 0; }));
+        verifyStoredOverlay(page, r, runs);
+        if (QTest::currentTestFailed())
+            return;
 
         // Exports.
         const QString html = m_dir.filePath(QStringLiteral("run.html"));
@@ -245,13 +252,9 @@ private Q_SLOTS:
         VERIFY_CONTAINS(audit.first().detail, QStringLiteral("%1 transactions").arg(r.transactions));
         store::LoadRunStore runs(w.store());
         QCOMPARE(runs.resultJson(page->lastRunId()).value("requests").toInteger(), r.transactions);
-        // The overlay's seconds go with the result: stored, and charted in the report.
-        QVERIFY(!r.database.isEmpty());
-        QVERIFY(r.database.size() >= page->databaseChart()->pointCount(QStringLiteral("replica lag s")));
-        const QJsonArray stored = runs.resultJson(page->lastRunId()).value("database_per_second").toArray();
-        QCOMPARE(stored.size(), r.database.size());
-        QVERIFY(std::any_of(stored.begin(), stored.end(),
-                            [](const QJsonValue& v) { return v.toObject().value("mean_query_ms").toDouble() > 0; }));
+        verifyStoredOverlay(page, r, runs);
+        if (QTest::currentTestFailed())
+            return;
         const QString html = test::outputDir() + QStringLiteral("/loadtest-report.html");
         QVERIFY2(page->exportHtml(html, &error), qPrintable(error));
         VERIFY_CONTAINS(readAll(html), QStringLiteral("<td>%1</td>").arg(r.transactions));
