@@ -384,6 +384,10 @@ RunResult LocustRunner::buildResult(QString* error)
         tail.targetUsers = r.seconds.isEmpty() ? m_options.users : r.seconds.last().targetUsers;
         if (tail.errors)
             tail.errorsBySqlstate[QStringLiteral("HTTP failure")] = tail.errors;
+        // Locust's percentiles of its last 2 s at quit (null when it had none).
+        tail.latency.p50Ms = total.value(QLatin1String("current_p50_ms")).toDouble();
+        tail.latency.p95Ms = total.value(QLatin1String("current_p95_ms")).toDouble();
+        tail.latency.p99Ms = total.value(QLatin1String("current_p99_ms")).toDouble();
         r.seconds.append(tail);
     }
     const double start = final.value(QLatin1String("start_time")).toDouble();

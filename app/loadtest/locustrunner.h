@@ -17,7 +17,7 @@ namespace vigil::loadtest {
 // second, exact final figures written as JSON on quit). Each second the runner reads the new
 // "Aggregated" rows of run_stats_history.csv: requests and failures per second come from the
 // differences of the cumulative counts, users from "User Count", and p50/p95/p99 from Locust's
-// current percentiles (Locust computes those over its last ~10 s window, not the one second).
+// current percentiles (over the last 1-2 s: the launcher narrows Locust's 10 s window to 2 s).
 // With workers > 0 it runs distributed as Locust does across machines, here on this one: a
 // master (--master --expect-workers N) and N --worker processes connected to it on 127.0.0.1.
 class LocustRunner : public LoadRunner

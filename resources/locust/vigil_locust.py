@@ -7,8 +7,13 @@
 #  - Debian's python3-locust 2.12.1 has an empty version string (locust/_version.py), so a master
 #    takes every worker for "an old (pre 2.0) worker" and refuses it: the distributed mode does not
 #    work with plain `locust` there. An empty version is replaced by one both sides share.
+#  - Locust's "current" percentiles (the 50%..100% columns of each history row) cover its last
+#    ~10 s (locust.stats.CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW), so a slowdown shows at full
+#    height only seconds later and lingers 10 s after it ended; a 2 s window (the request times
+#    since the start of the previous second) keeps each row about its own second.
 #  - the final CSVs are written up to a second before the end; on quit this writes the final
-#    totals, percentiles, per-endpoint figures and errors as JSON to $VIGIL_LOCUST_FINAL.
+#    totals, percentiles (the whole run's and the last 2 s's), per-endpoint figures and errors as
+#    JSON to $VIGIL_LOCUST_FINAL.
 import json
 import os
 import sys
@@ -19,6 +24,7 @@ from locust import events
 
 locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 0
 locust.runners.WORKER_REPORT_INTERVAL = 1.0
+locust.stats.CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW = 2
 if not locust.runners.__version__:
     locust.runners.__version__ = "2.12-unversioned"
 
@@ -52,9 +58,16 @@ def _on_quit(exit_code, **_kwargs):
     if not path or env is None or env.runner is None or type(env.runner).__name__ == "WorkerRunner":
         return
     stats = env.stats
+    total = _entry(stats.total)
+    # The percentiles of the last moments (the same 2 s window as the history rows): the seconds
+    # after the last history row get these instead of none.
+    current = lambda q: stats.total.get_current_response_time_percentile(q) if stats.total.num_requests else None
+    total["current_p50_ms"] = current(0.5)
+    total["current_p95_ms"] = current(0.95)
+    total["current_p99_ms"] = current(0.99)
     data = {
         "exit_code": exit_code,
-        "total": _entry(stats.total),
+        "total": total,
         "entries": [_entry(e) for e in stats.entries.values()],
         "errors": [
             {
