@@ -11,6 +11,8 @@ namespace vigil::ui {
 
 TimeChart::TimeChart(const QString& title, const QString& unit, QWidget* parent)
     : QChartView(new QChart, parent)
+    , m_title(title)
+    , m_unit(unit)
     , m_x(new QValueAxis)
     , m_y(new QValueAxis)
 {
@@ -30,6 +32,8 @@ void TimeChart::setCompact(bool compact)
 {
     m_x->setTitleVisible(!compact);
     m_y->setTitleVisible(!compact);
+    const bool addUnit = compact && !m_unit.isEmpty() && !m_title.contains(m_unit);
+    chart()->setTitle(addUnit ? tr("%1 [%2]").arg(m_title, m_unit) : m_title);
     QFont f = chart()->titleFont();
     f.setPointSizeF(compact ? f.pointSizeF() * 0.9 : f.pointSizeF());
     chart()->setTitleFont(f);

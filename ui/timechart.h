@@ -21,12 +21,14 @@ public:
     void setWindowSec(int sec) { m_windowSec = sec; }
     // A fixed top for the value axis (100 for percentages); 0 scales to the data.
     void setFixedMax(double max) { m_fixedMax = max; }
-    // For small charts in side panes: no axis titles and a smaller title, so tick labels fit.
+    // For small charts in side panes: no axis titles and a smaller title, so tick labels fit;
+    // the value axis's unit then goes into the title, so the numbers still say what they are.
     void setCompact(bool compact);
     int seriesCount() const;
     int pointCount(int series) const;
 
 private:
+    QString m_title, m_unit;
     QValueAxis* m_x;
     QValueAxis* m_y;
     int m_windowSec = 300;
