@@ -171,6 +171,10 @@ DrillsPage::DrillsPage(ClusterMonitor* monitor, store::AuditLog* audit, store::L
     bottom->addWidget(m_chart);
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 2);
+    // The timeline's wide "What it saw" column asks for most of the width; without a floor the
+    // probe chart came out ~125 px wide at 1280 px, its title, ticks and legend cut to "...".
+    m_chart->setMinimumWidth(380);
+    bottom->setCollapsible(1, false);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
     split->addWidget(bottom);
