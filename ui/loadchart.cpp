@@ -1,5 +1,6 @@
 #include "loadchart.h"
 
+#include "loadtest/axisscale.h"
 #include "theme.h"
 
 #include <QChart>
@@ -74,26 +75,8 @@ void LoadChart::setPlannedSeconds(double seconds)
 
 void LoadChart::setXRange(double top)
 {
-    // About five labelled ticks on whole, round seconds (1, 2, 5, 10, 20, 50, ... s apart).
-    double step = 1;
-    for (const double s : {1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0, 3600.0})
-        if (top / s <= 6) {
-            step = s;
-            break;
-        }
-    m_x->setTickInterval(step);
+    m_x->setTickInterval(loadtest::secondsTickStep(top));
     m_x->setRange(0, top);
-}
-
-double LoadChart::niceTop(double value)
-{
-    // The next 1, 2 or 5 times a power of ten: the axis (and the chart's layout, the costly part
-    // of an update) changes a few times per run instead of every time the peak creeps up.
-    const double power = std::pow(10.0, std::floor(std::log10(value)));
-    for (const double m : {1.0, 2.0, 5.0, 10.0})
-        if (value <= m * power)
-            return m * power;
-    return 10 * power;
 }
 
 void LoadChart::append(const QString& name, double second, double value)
@@ -105,12 +88,14 @@ void LoadChart::append(const QString& name, double second, double value)
     if (second > m_maxX) {
         m_maxX = second;
         if (m_maxX > m_planned)
-            setXRange(niceTop(m_maxX));
+            setXRange(loadtest::niceAxisTop(m_maxX));
     }
     if (value > m_maxY) {
         m_maxY = value;
-        // 10 % headroom so the top line does not sit on the frame.
-        const double top = niceTop(m_maxY * 1.1);
+        // 10 % headroom so the top line does not sit on the frame; a round top means the axis
+        // (and the chart's layout, the costly part of an update) changes a few times per run
+        // instead of every time the peak creeps up.
+        const double top = loadtest::niceAxisTop(m_maxY * 1.1);
         if (top != m_y->max()) {
             // Whole numbers once the scale allows; %g would print 1500 as 1.5e+03.
             m_y->setLabelFormat(top >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));

@@ -29,7 +29,6 @@ public:
 
 private:
     void setXRange(double top);
-    static double niceTop(double value);
 
     QHash<QString, QLineSeries*> m_lines;
     QValueAxis* m_x;

@@ -1,5 +1,7 @@
 #include "loadreport.h"
 
+#include "axisscale.h"
+
 #include <QJsonArray>
 #include <algorithm>
 #include <cmath>
@@ -42,18 +44,6 @@ struct ChartLine
     bool dashed = false;
 };
 
-// The next 1, 2 or 5 times a power of ten at or above v: round axis labels.
-double niceTop(double v)
-{
-    if (!(v > 0))
-        return 1;
-    const double p = std::pow(10.0, std::floor(std::log10(v)));
-    for (const double m : {1.0, 2.0, 5.0, 10.0})
-        if (v <= m * p)
-            return m * p;
-    return 10 * p;
-}
-
 QString number(double v)
 {
     return v >= 100 || v == std::floor(v) ? QString::number(v, 'f', 0) : QString::number(v, 'g', 3);
@@ -74,7 +64,7 @@ QString svgChart(const QString& title, const QString& unit, const std::vector<Ch
             }
     if (!any || seconds <= 0)
         return {};
-    const double topY = niceTop(maxY);
+    const double topY = niceAxisTop(maxY);
     const double plotW = w - left - right, plotH = h - top - bottom;
     auto x = [&](double sec) { return left + sec * plotW / seconds; };
     auto y = [&](double v) { return top + plotH * (1.0 - v / topY); };
@@ -96,12 +86,7 @@ QString svgChart(const QString& title, const QString& unit, const std::vector<Ch
                    .arg(y(v) + 4, 0, 'f', 1)
                    .arg(number(v));
     }
-    double step = 1;
-    for (const double st : {1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0, 3600.0})
-        if (seconds / st <= 6) {
-            step = st;
-            break;
-        }
+    const double step = secondsTickStep(seconds);
     for (double sec = 0; sec <= seconds + 1e-9; sec += step)
         svg += QStringLiteral("<text x='%1' y='%2' text-anchor='middle'>%3</text>")
                    .arg(x(sec), 0, 'f', 1)

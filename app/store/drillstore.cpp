@@ -12,26 +12,9 @@ DrillStore::DrillStore(LocalStore* store)
 {
 }
 
-bool DrillStore::ensureTable() const
-{
-    if (m_tableReady)
-        return true;
-    return m_tableReady
-        = m_store
-              ->exec(QStringLiteral("CREATE TABLE IF NOT EXISTS drill_run (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                                    "profile TEXT NOT NULL, started_at INTEGER NOT NULL, kind TEXT NOT NULL, "
-                                    "ok INTEGER NOT NULL, old_primary TEXT NOT NULL, new_primary TEXT NOT NULL, "
-                                    "rto_ms INTEGER, rpo_lost_writes INTEGER, probe_acknowledged INTEGER NOT NULL, "
-                                    "rto_target_ms INTEGER, rpo_target_writes INTEGER, repaired INTEGER NOT NULL, "
-                                    "abort_reason TEXT NOT NULL, result_json TEXT NOT NULL)"))
-              .isActive();
-}
-
 qint64 DrillStore::save(const QString& profile, const QDateTime& startedAt, const drills::DrillResult& r,
                         qint64 rtoTargetMs, qint64 rpoTargetWrites)
 {
-    if (!ensureTable())
-        return -1;
     const auto orNull = [](qint64 v) { return v < 0 ? QVariant() : QVariant(v); };
     const QByteArray json = QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact);
     QSqlQuery q = m_store->exec(
@@ -50,8 +33,6 @@ qint64 DrillStore::save(const QString& profile, const QDateTime& startedAt, cons
 QList<DrillRecord> DrillStore::list(const QString& profile, int limit) const
 {
     QList<DrillRecord> out;
-    if (!ensureTable())
-        return out;
     QSqlQuery q = m_store->exec(
         QStringLiteral("SELECT id, profile, started_at, kind, ok, old_primary, new_primary, rto_ms, rpo_lost_writes, "
                        "probe_acknowledged, rto_target_ms, rpo_target_writes, repaired, abort_reason FROM drill_run "
@@ -81,8 +62,6 @@ QList<DrillRecord> DrillStore::list(const QString& profile, int limit) const
 
 drills::DrillResult DrillStore::result(qint64 id) const
 {
-    if (!ensureTable())
-        return {};
     QSqlQuery q = m_store->exec(QStringLiteral("SELECT result_json FROM drill_run WHERE id = ?"), {id});
     if (!q.next())
         return {};

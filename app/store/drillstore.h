@@ -23,8 +23,8 @@ struct DrillRecord
     bool repaired = false;
 };
 
-// Finished drills in the local store (table drill_run), created on first use like load_run: it
-// belongs to this feature alone. Written by the Drills tab and by `vigil drill`.
+// Finished drills in the local store (table drill_run, LocalStore schema step 4). Written by the
+// Drills tab and by `vigil drill`.
 class DrillStore
 {
 public:
@@ -38,10 +38,7 @@ public:
     drills::DrillResult result(qint64 id) const;
 
 private:
-    bool ensureTable() const;
-
     LocalStore* m_store;
-    mutable bool m_tableReady = false; // CREATE TABLE IF NOT EXISTS once per store, not per call
 };
 
 } // namespace vigil::store

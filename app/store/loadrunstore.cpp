@@ -32,27 +32,8 @@ LoadRunStore::LoadRunStore(LocalStore* store)
 {
 }
 
-bool LoadRunStore::ensureTable() const
-{
-    if (m_tableReady)
-        return true;
-    // Times as UTC milliseconds, like the other tables: integers sort without parsing.
-    return m_tableReady
-        = m_store
-              ->exec(
-                  QStringLiteral("CREATE TABLE IF NOT EXISTS load_run (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                                 "profile TEXT NOT NULL, started_at INTEGER NOT NULL, target TEXT NOT NULL, "
-                                 "scenario TEXT NOT NULL, workload TEXT NOT NULL, users INTEGER NOT NULL, "
-                                 "duration_s REAL NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL, "
-                                 "tps REAL NOT NULL, avg_ms REAL NOT NULL, p50_ms REAL NOT NULL, p95_ms REAL NOT NULL, "
-                                 "p99_ms REAL NOT NULL, stop_reason TEXT NOT NULL, result_json TEXT NOT NULL)"))
-              .isActive();
-}
-
 qint64 LoadRunStore::save(const QString& profile, const QDateTime& startedAt, const loadtest::RunResult& r)
 {
-    if (!ensureTable())
-        return -1;
     const LoadRunRecord rec = LoadRunRecord::fromResult(r);
     const QByteArray json = QJsonDocument(loadtest::resultToJson(r)).toJson(QJsonDocument::Compact);
     QSqlQuery q = m_store->exec(
@@ -71,8 +52,6 @@ qint64 LoadRunStore::save(const QString& profile, const QDateTime& startedAt, co
 QList<LoadRunRecord> LoadRunStore::list(const QString& profile, int limit) const
 {
     QList<LoadRunRecord> out;
-    if (!ensureTable())
-        return out;
     QSqlQuery q = m_store->exec(
         QStringLiteral("SELECT id, profile, started_at, target, scenario, workload, users, duration_s, requests, "
                        "errors, tps, avg_ms, p50_ms, p95_ms, p99_ms, stop_reason FROM load_run WHERE profile = ? "
@@ -103,15 +82,13 @@ QList<LoadRunRecord> LoadRunStore::list(const QString& profile, int limit) const
 
 QJsonObject LoadRunStore::resultJson(qint64 id) const
 {
-    if (!ensureTable())
-        return {};
     QSqlQuery q = m_store->exec(QStringLiteral("SELECT result_json FROM load_run WHERE id = ?"), {id});
     return q.next() ? QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object() : QJsonObject();
 }
 
 bool LoadRunStore::remove(qint64 id)
 {
-    return ensureTable() && m_store->exec(QStringLiteral("DELETE FROM load_run WHERE id = ?"), {id}).isActive();
+    return m_store->exec(QStringLiteral("DELETE FROM load_run WHERE id = ?"), {id}).isActive();
 }
 
 } // namespace vigil::store

@@ -31,9 +31,8 @@ struct LoadRunRecord
     static LoadRunRecord fromResult(const loadtest::RunResult& r);
 };
 
-// Finished load runs in the local store (table load_run), so a run can be compared with one made
-// before a restart. The table is created on first use rather than by a LocalStore schema step:
-// it belongs to this feature alone and needs no migration of existing data.
+// Finished load runs in the local store (table load_run, LocalStore schema step 4), so a run can
+// be compared with one made before a restart.
 class LoadRunStore
 {
 public:
@@ -48,10 +47,7 @@ public:
     bool remove(qint64 id);
 
 private:
-    bool ensureTable() const;
-
     LocalStore* m_store;
-    mutable bool m_tableReady = false; // CREATE TABLE IF NOT EXISTS once per store, not per call
 };
 
 } // namespace vigil::store

@@ -90,6 +90,43 @@ const char* const Migrations[] = {
         updated_at INTEGER NOT NULL,
         UNIQUE (profile, alert_key, started_at));
     CREATE INDEX alert_history_recent ON alert_history (profile, updated_at DESC, id DESC);)",
+    // 4: stored load-test runs and failover drills (the figures the lists show, and the whole
+    // result as JSON for its report). Times in UTC milliseconds. IF NOT EXISTS: builds before this
+    // step created both tables on first use, outside the migrations.
+    R"(CREATE TABLE IF NOT EXISTS load_run (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        target TEXT NOT NULL,
+        scenario TEXT NOT NULL,
+        workload TEXT NOT NULL,
+        users INTEGER NOT NULL,
+        duration_s REAL NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        tps REAL NOT NULL,
+        avg_ms REAL NOT NULL,
+        p50_ms REAL NOT NULL,
+        p95_ms REAL NOT NULL,
+        p99_ms REAL NOT NULL,
+        stop_reason TEXT NOT NULL,
+        result_json TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS drill_run (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        old_primary TEXT NOT NULL,
+        new_primary TEXT NOT NULL,
+        rto_ms INTEGER,
+        rpo_lost_writes INTEGER,
+        probe_acknowledged INTEGER NOT NULL,
+        rto_target_ms INTEGER,
+        rpo_target_writes INTEGER,
+        repaired INTEGER NOT NULL,
+        abort_reason TEXT NOT NULL,
+        result_json TEXT NOT NULL);)",
 };
 static_assert(std::size(Migrations) == LocalStore::SchemaVersion);
 

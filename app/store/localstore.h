@@ -22,7 +22,7 @@ class LocalStore
 {
 public:
     // Schema version written to PRAGMA user_version; migrate() steps up to it.
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
 
     // QStandardPaths::AppDataLocation + "/vigil.sqlite".
     static QString defaultPath();
