@@ -11,6 +11,10 @@
 
 namespace vigil::ui {
 
+namespace {
+constexpr int kYTicks = 6; // five intervals: see append()
+} // namespace
+
 LoadChart::LoadChart(const QString& title, const QString& unit, const QStringList& names, QWidget* parent)
     : QChartView(new QChart, parent)
     , m_x(new QValueAxis)
@@ -26,6 +30,7 @@ LoadChart::LoadChart(const QString& title, const QString& unit, const QStringLis
     m_x->setTitleText(tr("seconds into the run"));
     m_y->setTitleText(unit);
     m_y->setLabelFormat(QStringLiteral("%.3g"));
+    m_y->setTickCount(kYTicks);
     chart()->addAxis(m_x, Qt::AlignBottom);
     chart()->addAxis(m_y, Qt::AlignLeft);
     for (const QString& name : names) {
@@ -97,8 +102,12 @@ void LoadChart::append(const QString& name, double second, double value)
         // instead of every time the peak creeps up.
         const double top = loadtest::niceAxisTop(m_maxY * 1.1);
         if (top != m_y->max()) {
-            // Whole numbers once the scale allows; %g would print 1500 as 1.5e+03.
-            m_y->setLabelFormat(top >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+            // Five intervals of a 1/2/5 top are 0.2, 0.4 or 1 times a power of ten, so each tick
+            // prints exactly with the decimals its interval needs (four intervals of 10 put ticks
+            // on 2.5 and 7.5, which "%.0f" printed as 3 and 8); %g would print 1500 as 1.5e+03.
+            const double interval = top / (kYTicks - 1);
+            const int decimals = std::max(0, -int(std::floor(std::log10(interval) + 1e-9)));
+            m_y->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
             m_y->setRange(0, top);
         }
     }

@@ -1,5 +1,6 @@
 #include "timechart.h"
 
+#include "loadtest/axisscale.h"
 #include "theme.h"
 
 #include <QChart>
@@ -19,6 +20,10 @@ TimeChart::TimeChart(const QString& title, const QString& unit, QWidget* parent)
     chart()->setTitle(title);
     chart()->legend()->setAlignment(Qt::AlignRight);
     m_x->setLabelFormat(QStringLiteral("%.0f"));
+    // Ticks on whole, round seconds counted back from now (0, -5, -10, ...): evenly split, a 30 s
+    // window put them on -22.5 and -7.5, printed as -23 and -8.
+    m_x->setTickType(QValueAxis::TicksDynamic);
+    m_x->setTickAnchor(0);
     m_x->setTitleText(tr("seconds, relative to now"));
     m_y->setTitleText(unit);
     chart()->addAxis(m_x, Qt::AlignBottom);
@@ -87,7 +92,9 @@ void TimeChart::setSeries(const QList<std::pair<QString, QList<QPointF>>>& serie
             delete a;
         }
     const qint64 from = std::min(earliest, now - 30 * 1000);
-    m_x->setRange(double(from - now) / 1000.0, 0);
+    const double span = double(now - from) / 1000.0;
+    m_x->setTickInterval(loadtest::secondsTickStep(span));
+    m_x->setRange(-span, 0);
     if (m_fixedMax > 0) {
         m_y->setRange(0, m_fixedMax);
         return;
