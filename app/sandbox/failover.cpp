@@ -156,8 +156,15 @@ bool rejoinAsStandby(const QString& dir, const QString& oldPrimary, const QStrin
         return false;
     }
     // After an immediate stop the target was not shut down cleanly; pg_rewind (PostgreSQL 13+) runs
-    // its crash recovery in single-user mode first by itself.
+    // its crash recovery in single-user mode first by itself. That recovery ends with a checkpoint
+    // which removes the WAL segments before it, and with them, when the last checkpoint before the
+    // divergence lies in an older segment (seen after CREATE DATABASE and pgbench -i: "could not
+    // open file .../pg_wal/..."), the WAL pg_rewind reads next. For that one run the target keeps
+    // all its WAL; pg_rewind then copies the new primary's configuration over this line.
     const QString data = s.path(oldPrimary);
+    if (!configs::writeFile(data + QStringLiteral("/postgresql.auto.conf"), QStringLiteral("wal_keep_size = '1TB'\n"),
+                            error, true))
+        return false;
     tell(QStringLiteral("pg_rewind %1 from %2").arg(oldPrimary, newPrimary));
     QString output;
     const QString source
